@@ -1,0 +1,12 @@
+"""lossbook: categorical cross-entropy from scratch, the package behind the book.
+
+>>> import lossbook as lb
+>>> lb.CategoricalCrossentropy().calculate([[0.7, 0.1, 0.2]], [0])
+np.float64(0.35667494393873245)
+"""
+from .activations import ReLU, Softmax
+from .layers import Dense
+from .losses import CategoricalCrossentropy, Loss
+from .metrics import accuracy
+
+__all__ = ["CategoricalCrossentropy", "Dense", "Loss", "ReLU", "Softmax", "accuracy"]

@@ -1,0 +1,96 @@
+"""Input checks shared by the losses and metrics.
+
+Every check returns a clean NumPy array (never the caller's array modified) or
+raises a ``ValueError`` that says what the learner should fix.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def as_predictions(y_pred, *, from_logits: bool = False) -> np.ndarray:
+    """Return ``y_pred`` as a 2-D float array of shape ``(n_samples, n_classes)``.
+
+    Probabilities must lie in [0, 1]; logits (``from_logits=True``) must be finite.
+    float32 stays float32 (as in nnfs); integers and booleans become float64.
+    """
+    y_pred = _numeric(y_pred, "predictions")
+    if y_pred.ndim != 2:
+        raise ValueError(
+            f"predictions must be 2-D, shape (n_samples, n_classes); got shape {y_pred.shape}. "
+            "For a single sample, wrap it in a batch: np.array([[0.7, 0.1, 0.2]])."
+        )
+    if y_pred.shape[0] == 0:
+        raise ValueError("predictions hold no samples: the batch is empty.")
+    if y_pred.shape[1] == 0:
+        raise ValueError("predictions have no classes: each row needs one value per class.")
+    if y_pred.dtype.kind != "f":
+        y_pred = y_pred.astype(np.float64)
+    if from_logits:
+        if not np.isfinite(y_pred).all():
+            raise ValueError("logits contain NaN or infinity; every logit must be a finite number.")
+    else:
+        lowest, highest = y_pred.min(), y_pred.max()
+        if not (lowest >= 0 and highest <= 1):  # also catches NaN
+            raise ValueError(
+                "predictions must be probabilities in [0, 1] with no NaN; "
+                f"got values from {lowest} to {highest}. These look like logits (raw scores): "
+                "apply softmax first, or use CategoricalCrossentropy(from_logits=True)."
+            )
+    return y_pred
+
+
+def as_targets(y_true, n_samples: int, n_classes: int) -> np.ndarray:
+    """Return ``y_true`` checked: sparse int labels ``(n,)`` or float targets ``(n, n_classes)``."""
+    y_true = _numeric(y_true, "targets")
+    if y_true.ndim == 1:
+        return _sparse_labels(y_true, n_samples, n_classes)
+    if y_true.ndim == 2:
+        return _dense_targets(y_true, n_samples, n_classes)
+    raise ValueError(
+        f"targets must be class indices, shape (n_samples,), or one-hot rows, shape "
+        f"(n_samples, n_classes); got {y_true.ndim} dimensions, shape {y_true.shape}."
+    )
+
+
+def _numeric(values, name: str) -> np.ndarray:
+    array = np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{name} must be numbers; got an array of dtype {array.dtype}.")
+    return array
+
+
+def _sparse_labels(labels: np.ndarray, n_samples: int, n_classes: int) -> np.ndarray:
+    if labels.shape[0] != n_samples:
+        raise ValueError(
+            f"got {n_samples} predictions but {labels.shape[0]} labels; "
+            "there must be one label per sample."
+        )
+    if labels.dtype.kind in "fb":
+        if labels.dtype.kind == "f" and not np.array_equal(labels, np.floor(labels)):
+            raise ValueError(
+                "sparse labels must be whole class indices like 0, 1, 2; got fractional values. "
+                "For probabilities per class, pass 2-D targets of shape (n_samples, n_classes)."
+            )
+        labels = labels.astype(np.intp)
+    lowest, highest = labels.min(), labels.max()
+    if lowest < 0 or highest >= n_classes:
+        raise ValueError(
+            f"labels must be class indices from 0 to {n_classes - 1} (there are {n_classes} classes); "
+            f"got values from {lowest} to {highest}."
+        )
+    return labels
+
+
+def _dense_targets(targets: np.ndarray, n_samples: int, n_classes: int) -> np.ndarray:
+    if targets.shape != (n_samples, n_classes):
+        hint = ""
+        if targets.shape == (n_samples, 1):
+            hint = " If these are class indices, flatten them first: y.ravel()."
+        raise ValueError(
+            f"one-hot targets must have the predictions' shape {(n_samples, n_classes)}; "
+            f"got {targets.shape}.{hint}"
+        )
+    if not np.isfinite(targets).all() or targets.min() < 0:
+        raise ValueError("one-hot or soft targets must be finite and non-negative (each row a distribution).")
+    return targets
