@@ -63,9 +63,31 @@ EXPECTED = {
         "[1.000000e-01 2.000000e-01 3.000000e-01 9.999999e-01 1.000000e-07]",
     ],
     # ---- Chapters 5-7: filled in by the helper who writes those notebooks. ----
-    "05_the_loss_class.ipynb": [],
-    "06_accuracy.ipynb": [],
-    "07_what_frameworks_do.ipynb": [],
+    "05_the_loss_class.ipynb": [
+        "[0.35667494 0.69314718 0.10536052]",
+        "0.38506088005216804\n0.38506088005216804",  # package: sparse and one-hot targets
+        "[[0.33333334 0.33333334 0.33333334]\n [0.3333332  0.3333332  0.33333364]",
+        "loss: 1.0986104",
+        "1.0986122886681098",  # ln 3
+    ],
+    "06_accuracy.ipynb": [
+        "[0 0 1]",
+        "acc: 0.6666666666666666\nacc: 0.6666666666666666\nacc: 0.6666666666666666",  # sparse, one-hot, package
+        "loss: 1.0986104",
+        "acc: 0.34",
+    ],
+    "07_what_frameworks_do.ipynb": [
+        "mean:       0.38506088005216804",
+        "reported == before, every epoch: True",
+        "sparse:      0.38506088005216804\ncategorical: 0.38506088005216804",
+        "clip:     1.176939193690798\nlossbook: 1.176939193690798",
+        "add eps:  1.176938641059472",
+        "[   0. 1000. 2000.]",
+        "probabilities as logits:     0.767949548903625",
+        "by hand:  0.9891065032537572\nlossbook: 0.9891065032537572",
+        "input unchanged: True",
+        "agree:    True",
+    ],
     # ---- end of chapters 5-7 ----
 }
 
