@@ -102,7 +102,7 @@ def safe_batch_loss(softmax_outputs, class_targets):
 
 q3 = Exercise(
     "ch4.q3",
-    title="Predict: the largest possible loss",
+    title="Predict: the range of the loss",
     kind="predict",
     minutes=3,
     task="""\
