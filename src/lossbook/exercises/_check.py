@@ -21,6 +21,7 @@ import contextlib
 import copy
 import inspect
 import io
+import os
 import textwrap
 import warnings
 from dataclasses import dataclass, field
@@ -146,7 +147,10 @@ class Exercise:
         print(f"Hint: {self._hint}")
 
     def solution(self) -> None:
-        """Print the reference solution's code."""
+        """Print the reference solution's code (unless LOSSBOOK_NO_SOLUTIONS=1 is set)."""
+        if os.environ.get("LOSSBOOK_NO_SOLUTIONS", "") not in ("", "0"):
+            print("Solutions are switched off here (LOSSBOOK_NO_SOLUTIONS); ask your teacher.")
+            return
         print(self.solution_code())
 
     # --- what tests call --------------------------------------------------------

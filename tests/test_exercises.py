@@ -1,0 +1,277 @@
+"""The exercise checks: right answers pass, wrong ones are named, nothing crashes.
+
+For every exercise of every chapter: the reference solution gets ``Correct``, a stub
+gets ``Not attempted``, a constant gets ``Incorrect:``, every classic mistake gets
+its own plain-words message, and no learner function (raising, printing, returning
+None, text or a generator, changing its input) can make ``check`` raise.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lossbook.exercises import all_exercises, ch3, ch4, ch5, ch7
+from lossbook.exercises._check import Exercise
+
+EXERCISES = all_exercises()
+IDS = [exercise.name for _, exercise in EXERCISES]
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def load(exercise: Exercise, code: str | None = None) -> dict:
+    """Run an exercise's given code and solution code; return the namespace."""
+    namespace: dict = {}
+    if exercise.setup:
+        exec(exercise.setup, namespace)
+    exec(exercise.solution_code() if code is None else code, namespace)
+    return namespace
+
+
+def solution_of(exercise: Exercise):
+    return load(exercise)[exercise.function_name]
+
+
+@pytest.fixture(params=[e for _, e in EXERCISES], ids=IDS)
+def exercise(request) -> Exercise:
+    return request.param
+
+
+def test_the_book_has_enough_exercises():
+    chapters = {chapter for chapter, _ in EXERCISES}
+    assert chapters == {f"ch{n}" for n in range(1, 8)}
+    assert len(EXERCISES) >= 14
+    for chapter in chapters:
+        assert sum(c == chapter for c, _ in EXERCISES) >= 2, chapter
+    kinds = {e.kind for _, e in EXERCISES}
+    assert kinds == {"practice", "debugging", "predict"}
+
+
+def test_reference_solution_is_correct(exercise, capsys):
+    result = exercise.evaluate(solution_of(exercise))
+    assert result.status == "correct", result.message
+    assert exercise.check(solution_of(exercise)) is None
+    line = capsys.readouterr().out
+    assert line.startswith("Correct") and line.count("\n") == 1
+
+
+def test_stub_is_not_attempted(exercise, capsys):
+    def stub(*args):
+        raise NotImplementedError()
+
+    assert exercise.evaluate(stub).status == "not attempted"
+    exercise.check(stub)
+    assert capsys.readouterr().out.startswith("Not attempted")
+
+
+@pytest.mark.parametrize("constant", [0.5, 0, -1.0, np.array([0.1, 0.2]), "0.3", [1, 2, 3]])
+def test_constant_is_incorrect(exercise, constant, capsys):
+    result = exercise.evaluate(lambda *args: constant)
+    assert result.status == "incorrect"
+    exercise.check(lambda *args: constant)
+    out = capsys.readouterr().out
+    assert out.startswith("Incorrect:") and out.count("\n") == 1
+
+
+def test_every_classic_mistake_is_named(exercise):
+    for mistake in exercise.mistakes:
+        result = exercise.evaluate(mistake.make)
+        assert result.status == "incorrect", mistake.words
+        assert result.mistake == mistake.words, (mistake.words, result.message)
+        assert result.message.startswith("Incorrect:") and result.message.endswith(mistake.words)
+
+
+@pytest.mark.parametrize("exercise", [e for _, e in EXERCISES if e.kind == "debugging"],
+                         ids=[e.name for _, e in EXERCISES if e.kind == "debugging"])
+def test_given_buggy_code_is_incorrect(exercise):
+    assert exercise.setup, "a debugging exercise shows the buggy code"
+    namespace = load(exercise)
+    buggy = [value for name, value in namespace.items() if name.endswith("_buggy")]
+    assert len(buggy) == 1
+    result = exercise.evaluate(buggy[0])
+    assert result.status == "incorrect" and result.mistake, result.message
+
+
+def _raises_value_error(*args):
+    raise ValueError("oops")
+
+
+def _raises_system_exit(*args):
+    raise SystemExit(3)
+
+
+def _prints(*args):
+    print("hello from the learner")
+    return 0.123
+
+
+def _generator(*args):
+    yield 1
+
+
+def _divides_by_zero(*args):
+    return 1 / 0
+
+
+def _warns_and_nan(*args):
+    return np.log(np.array([-1.0, 0.0]))
+
+
+class _Weird:
+    def __repr__(self):
+        raise RuntimeError("no repr for you")
+
+    def __float__(self):
+        raise RuntimeError("no float either")
+
+
+@pytest.mark.parametrize("answer", [_raises_value_error, _raises_system_exit, _prints, _generator,
+                                    _divides_by_zero, _warns_and_nan, lambda *a: None, lambda *a: "text",
+                                    lambda *a: _Weird(), lambda *a: {"a": 1}, lambda: 1, lambda *a, **k: np.nan,
+                                    print, 42, None, "batch_loss", int])
+def test_check_never_crashes(exercise, answer, capsys):
+    result = exercise.evaluate(answer)
+    assert result.status == "incorrect", result.message
+    assert exercise.check(answer) is None
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Incorrect:") and captured.out.count("\n") == 1
+    assert "hello from the learner" not in captured.out and captured.err == ""
+
+
+def test_learner_errors_are_reported_with_their_type():
+    message = ch3.q1.evaluate(_raises_value_error).message
+    assert message.startswith("Incorrect: for softmax_outputs=") and "raised ValueError: oops" in message
+    assert "returned None" in ch3.q1.evaluate(lambda p, t: None).message
+    assert "generator" in ch3.q1.evaluate(_generator).message
+
+
+def test_check_does_not_modify_its_own_inputs(exercise):
+    before = copy.deepcopy([case.args for case in exercise.cases])
+
+    def vandal(*args):
+        for arg in args:
+            if isinstance(arg, np.ndarray) and arg.dtype.kind == "f":
+                arg[...] = 0.25
+            elif isinstance(arg, list):
+                arg.clear()
+        raise ValueError("done")
+
+    exercise.evaluate(vandal)
+    exercise.evaluate(solution_of(exercise))
+    after = [case.args for case in exercise.cases]
+    for old, new in zip(before, after):
+        for a, b in zip(old, new):
+            if isinstance(a, np.ndarray):
+                assert a.dtype == b.dtype and np.array_equal(a, b, equal_nan=True)
+            else:
+                assert a == b
+
+
+def test_hint_and_solution_print(exercise, capsys, monkeypatch):
+    exercise.hint()
+    assert capsys.readouterr().out.startswith("Hint: ")
+    monkeypatch.delenv("LOSSBOOK_NO_SOLUTIONS", raising=False)
+    exercise.solution()
+    printed = capsys.readouterr().out
+    assert "SOLUTION" not in printed and f"def {exercise.function_name}(" in printed
+    compile(printed, exercise.name, "exec")
+    monkeypatch.setenv("LOSSBOOK_NO_SOLUTIONS", "1")
+    exercise.solution()
+    assert "def " not in capsys.readouterr().out
+
+
+# --- the classic mistakes, written the way a learner would ------------------------
+
+def test_forgot_the_mean():
+    def batch_loss(softmax_outputs, class_targets):
+        return -np.log(softmax_outputs[range(len(softmax_outputs)), class_targets])
+
+    assert "forgot the mean" in ch3.q1.evaluate(batch_loss).message
+
+
+def test_forgot_to_clip():
+    def safe_batch_loss(softmax_outputs, class_targets):
+        return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
+
+    message = ch4.q2.evaluate(safe_batch_loss).message
+    assert "forgot to clip" in message and "got inf" in message
+
+
+def test_clipped_the_callers_array():
+    def safe_batch_loss(softmax_outputs, class_targets):
+        np.clip(softmax_outputs, 1e-7, 1 - 1e-7, out=softmax_outputs)
+        return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
+
+    assert "changed its input" in ch4.q2.evaluate(safe_batch_loss).message
+
+    def clip_predictions(y_pred):
+        y_pred[y_pred < 1e-7] = 1e-7
+        y_pred[y_pred > 1 - 1e-7] = 1 - 1e-7
+        return y_pred
+
+    assert "changed its input" in ch4.q1.evaluate(clip_predictions).message
+
+
+def test_summed_the_binary_formula():
+    def categorical_loss(y_pred, y_true):
+        p = np.clip(y_pred, 1e-7, 1 - 1e-7)
+        return np.mean(-np.sum(y_true * np.log(p) + (1 - y_true) * np.log(1 - p), axis=1))
+
+    assert "binary cross-entropy formula" in ch7.q2.evaluate(categorical_loss).message
+
+
+def test_applied_softmax_twice():
+    def loss_from_logits(logits, class_targets):
+        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        z = probs  # then treated as logits again
+        top = z.max(axis=1, keepdims=True)
+        lse = np.log(np.exp(z - top).sum(axis=1)) + top[:, 0]
+        return np.mean(lse - z[range(len(z)), class_targets])
+
+    assert "applied softmax twice" in ch7.q1.evaluate(loss_from_logits).message
+
+
+def test_wrong_axis_and_returned_mean():
+    def categorical_forward(y_pred, y_true):
+        clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+        if y_true.ndim == 1:
+            return np.mean(-np.log(clipped[range(len(clipped)), y_true]))
+        return np.mean(-np.log(np.sum(clipped * y_true, axis=1)))
+
+    assert "returned the mean" in ch5.q1.evaluate(categorical_forward).message
+
+
+def test_float32_and_single_sample_cases_exist():
+    labels = " ".join(case.label for _, e in EXERCISES for case in e.cases)
+    assert "float32" in labels and "one sample" in labels and "confidence 0" in labels and "confidence 1" in labels
+
+
+# --- the notebooks carry exactly these exercises ----------------------------------
+
+def _exercise_cells(notebook_path: Path) -> list[dict]:
+    cells = json.loads(notebook_path.read_text(encoding="utf-8"))["cells"]
+    return [cell for cell in cells if cell.get("metadata", {}).get("lossbook") == "exercise"]
+
+
+@pytest.mark.parametrize("number", range(1, 8))
+def test_notebook_has_its_exercises_with_solution_cells(number):
+    from lossbook.exercises import _cells
+
+    [path] = NOTEBOOKS.glob(f"0{number}_*.ipynb")
+    cells = _exercise_cells(path)
+    chapter = f"ch{number}"
+    expected = _cells.exercise_cells(chapter)
+    assert [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]) for c in cells] == \
+        [c.source for c in expected], f"{path.name}: run the exercise append script again"
+    solutions = [c for c in cells if "nbgrader" in c["metadata"]]
+    assert len(solutions) >= 2
+    for cell in solutions:
+        assert cell["metadata"]["tags"] == ["hide-input"]
+        assert cell["metadata"]["nbgrader"]["solution"] is True and cell["metadata"]["nbgrader"]["grade"] is False
+        assert cell["outputs"] == [] and cell["execution_count"] is None
+    grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in solutions]
+    assert len(set(grade_ids)) == len(grade_ids)
