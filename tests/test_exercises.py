@@ -275,3 +275,8 @@ def test_notebook_has_its_exercises_with_solution_cells(number):
         assert cell["outputs"] == [] and cell["execution_count"] is None
     grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in solutions]
     assert len(set(grade_ids)) == len(grade_ids)
+
+
+def test_correct_line_is_short(exercise):
+    """The success line fits a notebook output without scrolling."""
+    assert len(exercise.evaluate(solution_of(exercise)).message) <= 80

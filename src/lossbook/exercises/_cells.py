@@ -2,7 +2,8 @@
 
 Every exercise becomes: a markdown cell (the task and its estimated time), for a
 debugging exercise a visible cell with the buggy code, the solution cell (nbgrader
-solution metadata, tagged ``hide-input`` so the book shows it behind a toggle) and
+solution metadata, tagged ``hide-input`` so the book shows it behind a "Show the
+solution" toggle) and
 a check cell. All these cells carry ``metadata.lossbook = "exercise"``, so writing
 them again replaces them instead of adding a second copy.
 """
@@ -44,7 +45,8 @@ def exercise_cells(chapter: str, *, with_ids: bool = True) -> list:
             cells.append(cell("code", exercise.setup, f"{chapter}-{q}-given"))
         nbgrader = {"solution": True, "grade": False, "grade_id": f"{chapter}-{q}-{exercise.function_name}",
                     "locked": False, "schema_version": 3}
-        cells.append(cell("code", exercise.code, f"{chapter}-{q}-solution", tags=["hide-input"], nbgrader=nbgrader))
+        cells.append(cell("code", exercise.code, f"{chapter}-{q}-solution", tags=["hide-input"], nbgrader=nbgrader,
+                          mystnb={"code_prompt_show": "Show the solution", "code_prompt_hide": "Hide the solution"}))
         cells.append(cell("code", f"{chapter}.{q}.check({exercise.function_name})\n"
                           f"# {chapter}.{q}.hint()\n# {chapter}.{q}.solution()", f"{chapter}-{q}-check"))
     return cells

@@ -80,7 +80,7 @@ def rank_by_loss():
                 "does not hurt it, and 0.85 beats 0.8."),
     ],
     hint="Look only at the column of class 2: the higher the confidence there, the lower the loss.",
-    success="the loss reads only the correct class's confidence (0.85 > 0.8 > 0.45); c's tie does not matter.",
+    success="only the correct class counts: 0.85 > 0.8 > 0.45.",
 )
 
 EXERCISES = [q1, q2]

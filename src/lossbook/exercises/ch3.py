@@ -57,7 +57,7 @@ def batch_loss(softmax_outputs, class_targets):
     ],
     hint="softmax_outputs[range(len(softmax_outputs)), class_targets] picks each row's correct confidence; "
          "then -np.log, then np.mean.",
-    success="fancy indexing picks one confidence per row, -log scores it, the mean summarises the batch.",
+    success="pick, -log, mean: the batch loss.",
 )
 
 
@@ -104,7 +104,7 @@ def batch_loss_any(softmax_outputs, targets):
     ],
     hint="For one-hot targets, softmax_outputs * targets keeps only each row's correct confidence; "
          "np.sum(..., axis=1) collapses each row to that one number.",
-    success="sparse indexing and the one-hot product-and-sum pick the same confidences.",
+    success="both target forms pick the same confidences.",
 )
 
 EXERCISES = [q1, q2]

@@ -59,7 +59,7 @@ def accuracy_any(softmax_outputs, targets):
     ],
     hint="np.argmax(softmax_outputs, axis=1) gives each row's predicted class; one-hot targets become "
          "class indices the same way. Then np.mean of the comparison.",
-    success="accuracy only asks whether the argmax is right, not how confident it was.",
+    success="accuracy sees the argmax, not the confidence.",
 )
 
 
@@ -116,7 +116,7 @@ def disagreeing_batches():
     validate=_disagree,
     hint="Loss is paid on the confidence in the correct class, accuracy only on the argmax: an argmax that is "
          "barely right costs almost as much loss as one that is barely wrong.",
-    success="a higher accuracy does not mean a lower loss; the loss sees how confident each answer is.",
+    success="more accurate, yet a higher loss.",
 )
 
 EXERCISES = [q1, q2]

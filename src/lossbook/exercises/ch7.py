@@ -122,7 +122,7 @@ def categorical_loss(y_pred, y_true):
                 "confidence is 0: you forgot to clip. Clip to [1e-7, 1 - 1e-7] before the log."),
     ],
     hint="Categorical cross-entropy has one term per class: y * log(p). What is the second term doing there?",
-    success="the (1 - y) * log(1 - p) terms belong to binary (multi-label) cross-entropy.",
+    success="(1 - y) * log(1 - p) belongs to binary cross-entropy.",
 )
 
 
@@ -153,7 +153,7 @@ def double_softmax_effect():
                 "flatter, so the loss rises to 0.768."),
     ],
     hint="Compute np.exp([0.7, 0.1, 0.2]) / np.exp([0.7, 0.1, 0.2]).sum() in your head: are the values close?",
-    success="softmax twice flattens the output and silently inflates the loss towards log(n_classes).",
+    success="softmax twice flattens the output and inflates the loss.",
 )
 
 EXERCISES = [q1, q2, q3]
