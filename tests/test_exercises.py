@@ -280,3 +280,38 @@ def test_notebook_has_its_exercises_with_solution_cells(number):
 def test_correct_line_is_short(exercise):
     """The success line fits a notebook output without scrolling."""
     assert len(exercise.evaluate(solution_of(exercise)).message) <= 80
+
+
+# --- beyond the fixed cases: the model answers agree with the package everywhere ----
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+import lossbook  # noqa: E402
+
+
+@st.composite
+def batches(draw):
+    n = draw(st.integers(1, 6))
+    k = draw(st.integers(2, 5))
+    raw = np.array(draw(st.lists(st.floats(0, 1), min_size=n * k, max_size=n * k))).reshape(n, k)
+    raw[raw.sum(axis=1) == 0, 0] = 1.0
+    probs = raw / raw.sum(axis=1, keepdims=True)
+    labels = np.array(draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)))
+    dtype = draw(st.sampled_from([np.float32, np.float64]))
+    return probs.astype(dtype), labels
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches())
+def test_model_answers_match_the_package(batch):
+    probs, labels = batch
+    one_hot = np.eye(probs.shape[1])[labels]
+    loss = lossbook.CategoricalCrossentropy()
+    assert np.isclose(solution_of(ch4.q2)(probs, labels), loss.calculate(probs, labels), rtol=1e-4)
+    for targets in (labels, one_hot):
+        assert np.allclose(solution_of(ch5.q1)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
+    from lossbook.exercises import ch6
+    assert solution_of(ch6.q1)(probs, one_hot) == lossbook.accuracy(probs, labels)
+    logits = np.log(np.clip(probs, 1e-3, 1)) * 50  # spread out, some large
+    expected = lossbook.CategoricalCrossentropy(from_logits=True).calculate(logits, labels)
+    assert np.isclose(solution_of(ch7.q1)(logits, labels), expected, rtol=1e-4, atol=1e-4)

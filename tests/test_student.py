@@ -159,3 +159,13 @@ def test_command_line_exit_code(tmp_path):
     done = subprocess.run([sys.executable, "-m", "lossbook.student", str(tmp_path / "nope"), str(tmp_path / "o")],
                           capture_output=True, text=True)
     assert done.returncode == 2 and "does not exist" in done.stderr and done.stdout == ""
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
+                        max_size=30).filter(lambda line: line.strip() not in (BEGIN, END)), max_size=8))
+def test_sources_without_markers_are_unchanged(lines):
+    source = "\n".join(lines)
+    assert strip_solutions(source) == "\n".join(source.splitlines())
