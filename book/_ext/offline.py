@@ -9,7 +9,9 @@ A local Sphinx extension (listed in ``_config.yml`` under ``sphinx.local_extensi
   ``THEBE_JS_URL`` twice, a console error) and any script listed twice;
 - gives the templates a ``without_fontawesome`` filter: ``book/_templates/layout.html``
   uses it to drop the theme's 1.5 MB SVG-in-JS icon bundle. The theme's CSS already
-  draws the same icons with FontAwesome's webfonts, served from the book.
+  draws the same icons with FontAwesome's webfonts, served from the book;
+- renders myst-nb's "show code cell" toggles without the ``aria-label`` that
+  contradicted their visible text (axe: label-content-name-mismatch).
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ import re
 import shutil
 from pathlib import Path
 
+from markupsafe import escape
+from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
@@ -91,7 +95,18 @@ def add_template_filter(app) -> None:
         )
 
 
+def visit_hide_cell_input(self, node) -> None:
+    """myst-nb's toggle for hidden cells, named by its visible text."""
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
 def setup(app):
+    app.add_node(HideCodeCellNode, override=True,
+                 html=(visit_hide_cell_input, depart_HideCellInput))
     app.connect("builder-inited", check_mathjax)
     app.connect("builder-inited", add_template_filter)
     app.connect("html-page-context", drop_unwanted_scripts)

@@ -1,0 +1,50 @@
+"""Shared fixtures: the book built once per test session, and served on 127.0.0.1."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """Build the book exactly as the README does; fail with the build's output if it fails.
+
+    LOSSBOOK_USE_BUILT=1 reuses an existing _build/html (for fast iteration on tests).
+    """
+    if os.environ.get("LOSSBOOK_USE_BUILT") == "1" and (HTML / "index.html").exists():
+        return HTML
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    result = subprocess.run(
+        [str(jupyter_book), "build", "-W", "--keep-going", "."],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    log = (result.stdout + result.stderr)[-6000:]
+    assert result.returncode == 0, f"jupyter-book build failed:\n{log}"
+    return HTML
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_url(built_book: Path):
+    """Serve the built book on an ephemeral 127.0.0.1 port; yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
