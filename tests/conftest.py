@@ -17,7 +17,11 @@ HTML = ROOT / "_build" / "html"
 
 @pytest.fixture(scope="session")
 def built_book() -> Path:
-    """Build the book exactly as the README does; fail with the build's output if it fails.
+    """Build the book as the README does; fail with the build's output if it fails.
+
+    ``--all`` makes Sphinx re-read every page: without it an unchanged notebook whose
+    execution failed in an earlier build is not re-read, so its warning (an error
+    under -W) would not come back. Executed notebooks still come from the cache.
 
     LOSSBOOK_USE_BUILT=1 reuses an existing _build/html (for fast iteration on tests).
     """
@@ -25,7 +29,7 @@ def built_book() -> Path:
         return HTML
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
-        [str(jupyter_book), "build", "-W", "--keep-going", "."],
+        [str(jupyter_book), "build", "-W", "--keep-going", "--all", "."],
         cwd=ROOT, capture_output=True, text=True,
     )
     log = (result.stdout + result.stderr)[-6000:]
