@@ -10,6 +10,9 @@ A local Sphinx extension (listed in ``_config.yml`` under ``sphinx.local_extensi
 - gives the templates a ``without_fontawesome`` filter: ``book/_templates/layout.html``
   uses it to drop the theme's 1.5 MB SVG-in-JS icon bundle. The theme's CSS already
   draws the same icons with FontAwesome's webfonts, served from the book;
+- subsets FontAwesome's webfonts (~270 KB per page) to the icons the pages and the
+  theme's scripts name, written as ``_static/lossbook-fa/*.woff``; ``lossbook.css``
+  declares them after the theme's faces, so the browser loads only the subsets;
 - renders myst-nb's "show code cell" toggles without the ``aria-label`` that
   contradicted their visible text (axe: label-content-name-mismatch).
 """
@@ -69,6 +72,50 @@ def copy_mathjax(app, exception) -> None:
                     dirs_exist_ok=True)
 
 
+FA_FONTS = {"fa-solid-900": "Font Awesome 6 Free", "fa-regular-400": "Font Awesome 6 Free",
+            "fa-brands-400": "Font Awesome 6 Brands"}
+FA_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:{1,2}before,?)+)\{content:"\\([0-9a-f]+)\s?"')
+FA_NAME = re.compile(r"\bfa-[a-z0-9-]+")
+
+
+def icon_codepoints(outdir: Path) -> set[int]:
+    """Code points of every FontAwesome icon named in the built pages or theme scripts."""
+    static = outdir / "_static"
+    texts = [p.read_text(encoding="utf-8") for p in outdir.rglob("*.html")
+             if "_static" not in p.relative_to(outdir).parts]
+    texts += [p.read_text(encoding="utf-8") for p in (static / "scripts").glob("*.js")]
+    used = {name for text in texts for name in FA_NAME.findall(text)}
+    css = (static / "styles" / "pydata-sphinx-theme.css").read_text(encoding="utf-8")
+    points = set()
+    for selectors, code in FA_RULE.findall(css):
+        if used & set(re.findall(r"fa-[a-z0-9-]+", selectors)):
+            points.add(int(code, 16))
+    return points
+
+
+def subset_fontawesome(app, exception) -> None:
+    if exception or app.builder.format != "html":
+        return
+    from fontTools import subset  # a matplotlib dependency
+
+    outdir = Path(app.outdir)
+    fonts = outdir / "_static" / "vendor" / "fontawesome" / "webfonts"
+    target = outdir / "_static" / "lossbook-fa"
+    target.mkdir(parents=True, exist_ok=True)
+    points = icon_codepoints(outdir)
+    if not points:
+        raise ExtensionError("no FontAwesome icons found in the pages: check book/_ext/offline.py")
+    options = subset.Options()
+    options.flavor = "woff"          # woff2 would need brotli; woff uses zlib
+    options.layout_features = []
+    for name in FA_FONTS:
+        font = subset.load_font(str(fonts / f"{name}.ttf"), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=points)
+        subsetter.subset(font)
+        subset.save_font(font, str(target / f"{name}.woff"), options)
+
+
 def drop_unwanted_scripts(app, pagename, templatename, context, doctree) -> None:
     """Remove sphinx-thebe's scripts and duplicate script entries from every page."""
     scripts = context.get("script_files")
@@ -111,4 +158,5 @@ def setup(app):
     app.connect("builder-inited", add_template_filter)
     app.connect("html-page-context", drop_unwanted_scripts)
     app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", subset_fontawesome)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
