@@ -29,7 +29,7 @@ def as_predictions(y_pred, *, from_logits: bool = False) -> np.ndarray:
     if from_logits:
         if not np.isfinite(y_pred).all():
             raise ValueError("logits contain NaN or infinity; every logit must be a finite number.")
-    else:
+    elif not _all_in_unit_interval(y_pred):
         lowest, highest = y_pred.min(), y_pred.max()
         if not (lowest >= 0 and highest <= 1):  # also catches NaN
             raise ValueError(
@@ -51,6 +51,18 @@ def as_targets(y_true, n_samples: int, n_classes: int) -> np.ndarray:
         f"targets must be class indices, shape (n_samples,), or one-hot rows, shape "
         f"(n_samples, n_classes); got {y_true.ndim} dimensions, shape {y_true.shape}."
     )
+
+
+def _all_in_unit_interval(values: np.ndarray) -> bool:
+    """True if every float is in [0, 1] and none is NaN, in one pass over memory.
+
+    For non-negative IEEE floats the bit pattern, read as an unsigned integer, grows
+    with the value; negatives (sign bit set), infinities and NaN all read as larger
+    than the pattern of 1.0. So one ``max`` over the bits replaces ``min`` + ``max``.
+    (-0.0 also reads as larger: callers fall back to the exact check.)
+    """
+    as_bits = values.view(f"u{values.itemsize}")
+    return as_bits.max() <= np.array(1, dtype=values.dtype).view(as_bits.dtype)
 
 
 def _numeric(values, name: str) -> np.ndarray:

@@ -64,7 +64,9 @@ class CategoricalCrossentropy(Loss):
 def _pick(y_pred: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """``y_pred[range(n), labels]``, done as one flat ``take`` (much faster)."""
     n_samples, n_classes = y_pred.shape
-    flat_index = np.arange(n_samples) * n_classes + labels
+    flat_index = np.arange(n_samples)
+    flat_index *= n_classes  # in place: one index array, not three
+    flat_index += labels
     return np.take(y_pred.reshape(-1), flat_index)
 
 
