@@ -126,6 +126,8 @@ def visits(browser, book_url):
         context, page = open_page(browser, book_url + path)
         visit = {"status_ok": page.title() != "" or path == "index.html"}
         visit["formulas"] = wait_for_math(page)
+        if path in CHAPTERS:  # before anything scrolls or takes focus
+            page.screenshot(path=str(SHOTS / f"{Path(path).stem}.png"), full_page=True)
         html = page.content()
         visit["raw_math"] = [d for d in ("$$", "\\(", "\\[") if d in page.locator(CONTENT).inner_text()] \
             if page.locator(CONTENT).count() else []
@@ -155,9 +157,6 @@ def visits(browser, book_url):
             after_home = slider_state(page, slider)
             moved.append(before != after_end or after_end != after_home)
         visit["sliders"] = moved
-        if path in CHAPTERS:
-            name = Path(path).stem
-            page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
         visit["bytes"] = sum(page.bytes.values())
         visit["errors"] = list(page.errors)
         visit["external"] = list(page.external)
