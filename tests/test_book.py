@@ -57,7 +57,7 @@ def test_no_widget_manager_thebe_or_fontawesome_js(built_book):
     for page in html_pages(built_book):
         text = page.read_text(encoding="utf-8")
         for unwanted in ("require.min.js", "embed-amd.js", "sphinx-thebe.js",
-                         "THEBE_JS_URL", "scripts/fontawesome.js",
+                         "THEBE_JS_URL", "sphinx-thebe.css", "scripts/fontawesome.js",
                          "application/vnd.jupyter.widget-view+json"):
             assert unwanted not in text, f"{page.relative_to(built_book)} has {unwanted}"
 

@@ -5,7 +5,7 @@ A local Sphinx extension (listed in ``_config.yml`` under ``sphinx.local_extensi
 - copies MathJax 3 from ``node_modules/mathjax/es5`` (installed by ``npm ci``) into
   ``_static/_vendor/mathjax`` so math is typeset without a CDN; the build stops with
   a clear message when ``node_modules`` is missing;
-- drops sphinx-thebe's scripts (the book has no thebe button; they declared
+- drops sphinx-thebe's scripts and style (the book has no thebe button; they declared
   ``THEBE_JS_URL`` twice, a console error) and any script listed twice;
 - gives the templates a ``without_fontawesome`` filter: ``book/_templates/layout.html``
   uses it to drop the theme's 1.5 MB SVG-in-JS icon bundle. The theme's CSS already
@@ -117,7 +117,7 @@ def subset_fontawesome(app, exception) -> None:
 
 
 def drop_unwanted_scripts(app, pagename, templatename, context, doctree) -> None:
-    """Remove sphinx-thebe's scripts and duplicate script entries from every page."""
+    """Remove sphinx-thebe's scripts and style, and duplicate script entries, from every page."""
     scripts = context.get("script_files")
     if scripts is None:
         return
@@ -133,6 +133,9 @@ def drop_unwanted_scripts(app, pagename, templatename, context, doctree) -> None
         seen.add(key)
         kept.append(script)
     scripts[:] = kept
+    styles = context.get("css_files")
+    if styles is not None:
+        styles[:] = [css for css in styles if "sphinx-thebe" not in str(css)]
 
 
 def add_template_filter(app) -> None:
