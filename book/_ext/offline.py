@@ -102,6 +102,10 @@ def subset_fontawesome(app, exception) -> None:
     fonts = outdir / "_static" / "vendor" / "fontawesome" / "webfonts"
     target = outdir / "_static" / "lossbook-fa"
     target.mkdir(parents=True, exist_ok=True)
+    made = [target / f"{name}.woff" for name in FA_FONTS]
+    pages = [p.stat().st_mtime for p in outdir.rglob("*.html")]
+    if all(f.exists() for f in made) and min(f.stat().st_mtime for f in made) > max(pages):
+        return  # no page changed since the subsets were made
     points = icon_codepoints(outdir)
     if not points:
         raise ExtensionError("no FontAwesome icons found in the pages: check book/_ext/offline.py")
