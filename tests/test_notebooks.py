@@ -133,8 +133,7 @@ _executed: dict[str, nbformat.NotebookNode | Exception] = {}
 
 def present(name: str) -> Path:
     path = NOTEBOOKS / name
-    if not path.exists():  # test_all_chapters_present fails for it; skip the rest
-        pytest.skip(f"{name} is not written yet")
+    assert path.exists(), f"chapter notebook {name} is missing"
     return path
 
 
