@@ -58,7 +58,8 @@ def test_no_widget_manager_thebe_or_fontawesome_js(built_book):
         text = page.read_text(encoding="utf-8")
         for unwanted in ("require.min.js", "embed-amd.js", "sphinx-thebe.js",
                          "THEBE_JS_URL", "sphinx-thebe.css", "scripts/fontawesome.js",
-                         "application/vnd.jupyter.widget-view+json"):
+                         "application/vnd.jupyter.widget-view+json",
+                         "application/vnd.jupyter.widget-state+json"):
             assert unwanted not in text, f"{page.relative_to(built_book)} has {unwanted}"
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-sync_api = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api  # noqa: E402  (make test installs it)
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"

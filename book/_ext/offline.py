@@ -121,7 +121,8 @@ def subset_fontawesome(app, exception) -> None:
 
 
 def drop_unwanted_scripts(app, pagename, templatename, context, doctree) -> None:
-    """Remove sphinx-thebe's scripts and style, and duplicate script entries, from every page."""
+    """Remove sphinx-thebe's scripts and style, duplicate script entries, and the
+    ipywidgets state (dead weight: the book shows no live widgets), from every page."""
     scripts = context.get("script_files")
     if scripts is None:
         return
@@ -129,7 +130,8 @@ def drop_unwanted_scripts(app, pagename, templatename, context, doctree) -> None
     for script in scripts:
         name = str(script)
         body = getattr(script, "attributes", {}).get("body", "")
-        if "sphinx-thebe" in name or "THEBE_JS_URL" in body:
+        kind = getattr(script, "attributes", {}).get("type", "")
+        if "sphinx-thebe" in name or "THEBE_JS_URL" in body or "widget-state" in kind:
             continue
         key = (name, body)
         if key in seen:
@@ -163,7 +165,7 @@ def setup(app):
                  html=(visit_hide_cell_input, depart_HideCellInput))
     app.connect("builder-inited", check_mathjax)
     app.connect("builder-inited", add_template_filter)
-    app.connect("html-page-context", drop_unwanted_scripts)
+    app.connect("html-page-context", drop_unwanted_scripts, priority=900)  # after myst-nb
     app.connect("build-finished", copy_mathjax)
     app.connect("build-finished", subset_fontawesome)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
