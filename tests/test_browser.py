@@ -134,6 +134,7 @@ def visits(browser, book_url):
         visit["has_math"] = 'class="math' in html
         violations = run_axe(page)
         visit["critical"] = [v for v in violations if v["impact"] == "critical"]
+        visit["serious"] = [v for v in violations if v["impact"] == "serious"]
         if page.locator(CONTENT).count():
             inside = run_axe(page, {"include": [[CONTENT]]})
             visit["serious_content"] = [v for v in inside if v["impact"] == "serious"]
@@ -208,6 +209,16 @@ def test_no_critical_or_serious_content_violations(visits, path):
     visit = visits[path]
     assert visit["critical"] == []
     assert visit["serious_content"] == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_violations_in_the_theme_either(visits, path):
+    """The theme's search buttons had serious ones; book/_templates fixes them."""
+    assert visit_serious(visits[path]) == []
+
+
+def visit_serious(visit):
+    return [(v["id"], v["nodes"]) for v in visit["serious"]]
 
 
 def test_chapters_with_sliders_have_them(visits):
