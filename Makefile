@@ -13,8 +13,14 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 
 book: build serve                          ## set up, build the book, serve it at http://127.0.0.1:$(PORT)
 
-build: setup                               ## build _build/html (warnings are errors)
-	$(BIN)/jupyter-book build -W --keep-going .
+build: setup _build/.package-stamp         ## build _build/html (warnings are errors)
+	$(BIN)/jupyter-book build -W --keep-going --all .
+
+# Executed notebooks are cached by their code only: when the package changes,
+# drop the cache so every chapter shows what the new package prints.
+_build/.package-stamp: $(shell find src/lossbook -name '*.py')
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build && touch $@
 
 serve:                                     ## serve the built book on this machine only
 	@echo "Serving the book at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"

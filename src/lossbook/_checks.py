@@ -34,7 +34,7 @@ def as_predictions(y_pred, *, from_logits: bool = False) -> np.ndarray:
         if not (lowest >= 0 and highest <= 1):  # also catches NaN
             raise ValueError(
                 "predictions must be probabilities in [0, 1] with no NaN; "
-                f"got values from {lowest} to {highest}. These look like logits (raw scores): "
+                f"got values from {lowest} to {highest}. If these are logits (raw scores), "
                 "apply softmax first, or use CategoricalCrossentropy(from_logits=True)."
             )
     return y_pred
