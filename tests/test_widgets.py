@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import io
 import json
 import re
@@ -447,6 +448,13 @@ def test_moving_the_range_in_a_browser_swaps_the_frame(single, grid, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     page_file = tmp_path / "sliders.html"
     page_file.write_text(f"<!doctype html><meta charset=utf-8><title>t</title>{single[1]}{grid[1]}")
+    # Playwright's sync API refuses to start in a thread with a running asyncio loop,
+    # which nbclient-based tests can leave behind: drive the browser from a fresh thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(_move_sliders_in_chromium, sync_api, page_file).result()
+
+
+def _move_sliders_in_chromium(sync_api, page_file):
     args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--no-first-run"]
     with sync_api.sync_playwright() as p:
