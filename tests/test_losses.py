@@ -211,3 +211,10 @@ def test_non_contiguous_predictions_give_the_same_losses():
     np.testing.assert_allclose(
         CategoricalCrossentropy().forward(strided, labels), cross_entropy(strided, labels), rtol=1e-12
     )
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint64, np.int32, np.int64, np.float32, bool])
+def test_labels_of_any_integer_like_dtype(dtype):
+    y_pred = np.array([[0.7, 0.3], [0.4, 0.6]])
+    expected = -(math.log(0.7) + math.log(0.6)) / 2
+    assert CategoricalCrossentropy().calculate(y_pred, np.array([0, 1]).astype(dtype)) == pytest.approx(expected)

@@ -84,14 +84,13 @@ def _sparse_labels(labels: np.ndarray, n_samples: int, n_classes: int) -> np.nda
                 "sparse labels must be whole class indices like 0, 1, 2; got fractional values. "
                 "For probabilities per class, pass 2-D targets of shape (n_samples, n_classes)."
             )
-        labels = labels.astype(np.intp)
     lowest, highest = labels.min(), labels.max()
     if lowest < 0 or highest >= n_classes:
         raise ValueError(
             f"labels must be class indices from 0 to {n_classes - 1} (there are {n_classes} classes); "
             f"got values from {lowest} to {highest}."
         )
-    return labels
+    return labels.astype(np.intp, copy=False)
 
 
 def _dense_targets(targets: np.ndarray, n_samples: int, n_classes: int) -> np.ndarray:

@@ -55,19 +55,21 @@ class CategoricalCrossentropy(Loss):
             return _from_logits(y_pred, y_true)
         if y_true.ndim == 1:
             # Pick each sample's correct confidence first: clip and log only those.
+            # `correct` is a fresh array of our own, so working in place is safe.
             correct = _pick(y_pred, y_true)
-            return -np.log(np.clip(correct, self.epsilon, 1 - self.epsilon))
+            np.clip(correct, self.epsilon, 1 - self.epsilon, out=correct)
+            np.log(correct, out=correct)
+            return np.negative(correct, out=correct)
         clipped = np.clip(y_pred, self.epsilon, 1 - self.epsilon)
         return -np.sum(y_true * np.log(clipped), axis=1).astype(y_pred.dtype, copy=False)
 
 
 def _pick(y_pred: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """``y_pred[range(n), labels]``, done as one flat ``take`` (much faster)."""
+    """``y_pred[range(n), labels]``, done as one index into the flat array (much faster)."""
     n_samples, n_classes = y_pred.shape
-    flat_index = np.arange(n_samples)
-    flat_index *= n_classes  # in place: one index array, not three
-    flat_index += labels
-    return np.take(y_pred.reshape(-1), flat_index)
+    flat_index = np.arange(0, n_samples * n_classes, n_classes)  # where each row starts
+    flat_index += labels  # in place: one index array, not two
+    return y_pred.reshape(-1)[flat_index]
 
 
 def _from_logits(logits: np.ndarray, y_true: np.ndarray) -> np.ndarray:
