@@ -14,16 +14,7 @@ def as_predictions(y_pred, *, from_logits: bool = False) -> np.ndarray:
     Probabilities must lie in [0, 1]; logits (``from_logits=True``) must be finite.
     float32 stays float32 (as in nnfs); integers and booleans become float64.
     """
-    y_pred = _numeric(y_pred, "predictions")
-    if y_pred.ndim != 2:
-        raise ValueError(
-            f"predictions must be 2-D, shape (n_samples, n_classes); got shape {y_pred.shape}. "
-            "For a single sample, wrap it in a batch: np.array([[0.7, 0.1, 0.2]])."
-        )
-    if y_pred.shape[0] == 0:
-        raise ValueError("predictions hold no samples: the batch is empty.")
-    if y_pred.shape[1] == 0:
-        raise ValueError("predictions have no classes: each row needs one value per class.")
+    y_pred = as_batch(y_pred)
     if y_pred.dtype.kind != "f":
         y_pred = y_pred.astype(np.float64)
     if from_logits:
@@ -37,6 +28,21 @@ def as_predictions(y_pred, *, from_logits: bool = False) -> np.ndarray:
                 f"got values from {lowest} to {highest}. If these are logits (raw scores), "
                 "apply softmax first, or use CategoricalCrossentropy(from_logits=True)."
             )
+    return y_pred
+
+
+def as_batch(y_pred) -> np.ndarray:
+    """Return ``y_pred`` as a numeric array of shape ``(n_samples, n_classes)``, both non-zero."""
+    y_pred = _numeric(y_pred, "predictions")
+    if y_pred.ndim != 2:
+        raise ValueError(
+            f"predictions must be 2-D, shape (n_samples, n_classes); got shape {y_pred.shape}. "
+            "For a single sample, wrap it in a batch: np.array([[0.7, 0.1, 0.2]])."
+        )
+    if y_pred.shape[0] == 0:
+        raise ValueError("predictions hold no samples: the batch is empty; pass a non-empty batch.")
+    if y_pred.shape[1] == 0:
+        raise ValueError("predictions have no classes: each row needs one value per class.")
     return y_pred
 
 
