@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from lossbook.exercises import all_exercises, ch3, ch4, ch5, ch7
-from lossbook.exercises._check import Exercise
+from lossbook.exercises._grading import Exercise
 
 EXERCISES = all_exercises()
 IDS = [exercise.name for _, exercise in EXERCISES]

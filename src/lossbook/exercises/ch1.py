@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._check import Case, Exercise, Mistake
+from ._grading import Case, Exercise, Mistake
 
 
 def _confidence(softmax_output, target):

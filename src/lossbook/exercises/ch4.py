@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._check import Case, Exercise, Mistake, close
+from ._grading import Case, Exercise, Mistake, close
 
 _loss = CategoricalCrossentropy()
 EPS = 1e-7

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._check import Case, Exercise, Mistake, close
+from ._grading import Case, Exercise, Mistake, close
 
 _loss = CategoricalCrossentropy()
 _BATCH = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])

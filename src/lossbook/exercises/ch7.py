@@ -3,7 +3,7 @@ import numpy as np
 
 from ..activations import Softmax
 from ..losses import CategoricalCrossentropy
-from ._check import Case, Exercise, Mistake
+from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
 _logits_loss = CategoricalCrossentropy(from_logits=True)
