@@ -259,14 +259,18 @@ def _exercise_cells(notebook_path: Path) -> list[dict]:
 
 @pytest.mark.parametrize("number", range(1, 8))
 def test_notebook_has_its_exercises_with_solution_cells(number):
+    import nbformat
+
     from lossbook.exercises import _cells
 
     [path] = NOTEBOOKS.glob(f"0{number}_*.ipynb")
-    cells = _exercise_cells(path)
     chapter = f"ch{number}"
-    expected = _cells.exercise_cells(chapter)
-    assert [("".join(c["source"]) if isinstance(c["source"], list) else c["source"]) for c in cells] == \
-        [c.source for c in expected], f"{path.name}: run the exercise append script again"
+    notebook = nbformat.read(path, as_version=4)
+    written = _cells.place_exercises(notebook, chapter)
+    assert [(c.get("id"), c.cell_type, c.source, c.metadata) for c in notebook.cells] == \
+        [(c.get("id"), c.cell_type, c.source, c.metadata) for c in written.cells], \
+        f"{path.name} differs from its exercises: run `python -m lossbook.exercises write notebooks/`"
+    cells = _exercise_cells(path)
     solutions = [c for c in cells if "nbgrader" in c["metadata"]]
     assert len(solutions) >= 2
     for cell in solutions:
@@ -275,6 +279,32 @@ def test_notebook_has_its_exercises_with_solution_cells(number):
         assert cell["outputs"] == [] and cell["execution_count"] is None
     grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in solutions]
     assert len(set(grade_ids)) == len(grade_ids)
+
+
+def test_write_command_places_a_predict_question_after_its_anchor(tmp_path, monkeypatch):
+    """An exercise with place_after goes right after that cell, the rest under ## Exercises."""
+    import nbformat
+
+    from lossbook.exercises import _cells, ch1
+
+    monkeypatch.setattr(ch1.q2, "place_after", "anchor")
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# 1. Title"), nbformat.v4.new_markdown_cell("Before the reveal."),
+        nbformat.v4.new_code_cell("reveal()"), nbformat.v4.new_markdown_cell("## Exercises")])
+    nb.cells[1]["id"] = "anchor"
+    placed = _cells.place_exercises(nb, "ch1")
+    sources = [c.source for c in placed.cells]
+    assert sources[1] == "Before the reveal." and sources[2].startswith("### Exercise 1.2")
+    assert sources.index("reveal()") == 2 + 3  # task, solution, check of 1.2, then the reveal
+    assert sources[sources.index("## Exercises") + 2].startswith("### Exercise 1.1")
+    assert [c.source for c in _cells.place_exercises(placed, "ch1").cells] == sources  # idempotent
+    assert len(nb.cells) == 4  # the input is not modified
+
+    path = tmp_path / "01_x.ipynb"
+    nbformat.write(nb, path)
+    from lossbook.exercises.__main__ import main
+    assert main(["write", str(tmp_path)]) == 2  # the other chapters' notebooks are missing
+    assert nbformat.read(path, as_version=4).cells == nb.cells  # nothing half-written
 
 
 def test_correct_line_is_short(exercise):

@@ -52,25 +52,75 @@ def exercise_cells(chapter: str, *, with_ids: bool = True) -> list:
     return cells
 
 
-def append_exercises(path: str | Path, chapter: str) -> int:
-    """Put ``chapter``'s exercise cells right after the notebook's ``## Exercises`` cell.
+def exercise_groups(chapter: str, *, with_ids: bool = True) -> list[tuple[str | None, list]]:
+    """``exercise_cells`` split by where they go: ``[(anchor cell id or None, cells), ...]``.
 
-    Earlier copies of these cells are replaced; every other cell stays as it was.
-    Returns the number of exercise cells written.
+    ``None`` means under the ``## Exercises`` heading (the import cell comes first there);
+    an id means right after the chapter cell with that id (``Exercise.place_after``).
+    """
+    module = importlib.import_module(f"lossbook.exercises.{chapter}")
+    cells = exercise_cells(chapter, with_ids=with_ids)
+    groups: dict[str | None, list] = {None: [cells[0]]}
+    rest = iter(cells[1:])
+    for exercise in module.EXERCISES:
+        own = [next(rest)]  # the task cell
+        own += [next(rest) for _ in range(3 if exercise.setup else 2)]
+        groups.setdefault(exercise.place_after, []).extend(own)
+    return list(groups.items())
+
+
+def place_exercises(notebook, chapter: str, where: str = "notebook"):
+    """Return ``notebook`` with ``chapter``'s exercise cells (re)placed; the input is not modified.
+
+    Earlier copies of these cells are dropped; every other cell stays as it was.
+    """
+    import copy
+
+    import nbformat
+
+    notebook = copy.deepcopy(notebook)
+    cells = [c for c in notebook.cells if c.get("metadata", {}).get("lossbook") != MARK]
+    with_ids = (notebook.nbformat, notebook.nbformat_minor) >= (4, 5)
+    for anchor, new in exercise_groups(chapter, with_ids=with_ids):
+        if anchor is None:
+            found = [i for i, c in enumerate(cells)
+                     if c.cell_type == "markdown" and c.source.lstrip().startswith("## Exercises")]
+            what = "one markdown cell starting with '## Exercises'"
+        else:
+            found = [i for i, c in enumerate(cells) if c.get("id") == anchor]
+            what = f"one cell with id {anchor!r} (an exercise's place_after)"
+        if len(found) != 1:
+            raise ValueError(f"{where}: expected {what}, found {len(found)}.")
+        at = found[0] + 1
+        cells[at:at] = new
+    notebook.cells = cells
+    nbformat.validate(notebook)
+    return notebook
+
+
+def append_exercises(path: str | Path, chapter: str) -> int:
+    """Write ``chapter``'s exercise cells into the notebook at ``path``; return how many.
+
+    Cells go under ``## Exercises`` or after their ``place_after`` cell; earlier copies
+    are replaced, every other cell stays as it was.
     """
     import nbformat
 
     path = Path(path)
-    notebook = nbformat.read(path, as_version=4)
-    kept = [c for c in notebook.cells if c.get("metadata", {}).get("lossbook") != MARK]
-    headings = [i for i, c in enumerate(kept)
-                if c.cell_type == "markdown" and c.source.lstrip().startswith("## Exercises")]
-    if len(headings) != 1:
-        raise ValueError(f"{path}: expected one markdown cell starting with '## Exercises', found {len(headings)}.")
-    with_ids = (notebook.nbformat, notebook.nbformat_minor) >= (4, 5)
-    new = exercise_cells(chapter, with_ids=with_ids)
-    at = headings[0] + 1
-    notebook.cells = kept[:at] + new + kept[at:]
-    nbformat.validate(notebook)
+    notebook = place_exercises(nbformat.read(path, as_version=4), chapter, str(path))
     nbformat.write(notebook, path)
-    return len(new)
+    return sum(c.get("metadata", {}).get("lossbook") == MARK for c in notebook.cells)
+
+
+def chapter_notebooks(folder: str | Path) -> dict[str, Path]:
+    """``{"ch1": path, ...}``: each chapter's notebook in ``folder`` (named ``NN_*.ipynb``)."""
+    from . import CHAPTERS
+
+    found = {}
+    for chapter in CHAPTERS:
+        paths = sorted(Path(folder).glob(f"{int(chapter[2:]):02d}_*.ipynb"))
+        if len(paths) != 1:
+            raise ValueError(f"{folder}: expected one notebook for {chapter} "
+                             f"({int(chapter[2:]):02d}_*.ipynb), found {len(paths)}.")
+        found[chapter] = paths[0]
+    return found

@@ -119,7 +119,8 @@ class Exercise:
                  cases: Sequence[Case], reference: Callable | None = None,
                  validate: Callable | None = None, mistakes: Sequence[Mistake] = (),
                  compare: Callable = close, hint: str, success: str = "",
-                 setup: str = "", match_atol: float = 1e-6):
+                 setup: str = "", match_atol: float = 1e-6, place_after: str | None = None,
+                 points: int = 1, hidden_cases: Sequence[Case] = (), options: Sequence[str] = ()):
         self.name = name            # e.g. "ch3.q1"
         self.title = title          # e.g. "The batch loss"
         self.task = task            # markdown for the notebook
@@ -136,6 +137,12 @@ class Exercise:
         self._hint = textwrap.dedent(hint).strip()
         self.success = success
         self.match_atol = match_atol  # how close an answer must be to a mistake's value to name it
+        # Where the notebook shows it: None = under "## Exercises"; else the id of the
+        # chapter cell it follows (a predict question goes before the cell that reveals it).
+        self.place_after = place_after
+        self.points = points                    # nbgrader points, 1-3 by difficulty
+        self.hidden_cases = list(hidden_cases)  # graded by nbgrader only, never shown to students
+        self.options = tuple(options)           # a predict question's choices (for the static page)
 
     # --- what the learner calls -------------------------------------------------
     def check(self, answer: Callable) -> None:
