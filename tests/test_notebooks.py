@@ -67,7 +67,7 @@ EXPECTED = {
         "400 samples of 0.1, mean of -log: 2.302585092994046",
         # surprise in nats and bits
         "0.5    0.6931    1.0000",
-        "our sample's loss, -log(0.7), in bits: 0.5145731728297583",
+        "our sample's loss in bits: 0.5145731728297583\nnats divided by ln 2:      0.5145731728297583",
         # entropy + KL = cross-entropy; one-hot: cross-entropy = KL
         "entropy H(y):           0.9433483923290393",
         "cross-entropy H(y, ŷ):  1.1776474430919477",

@@ -85,7 +85,7 @@ import numpy as np
 
 
 def margin(softmax_output, target):
-    """Return the correct class's confidence minus the best other class's."""
+    """Return the correct class's confidence minus the best other one's."""
     ### BEGIN SOLUTION
     others = np.array(softmax_output, dtype=float)  # a copy
     others[target] = -np.inf  # leave the correct class out

@@ -91,7 +91,7 @@ Write `hardest_push()` returning one of the strings `"1 - p"`, `"(1 - p)**2"` or
 def hardest_push():
     """Return the loss that falls fastest for a confidently wrong model."""
     ### BEGIN SOLUTION
-    return "-log(p)"  # its push tends to 1 as p -> 0; the other two fade to 0
+    return "-log(p)"  # its push tends to 1 as p -> 0; the others fade to 0
     ### END SOLUTION''',
     cases=[Case(())],
     reference=_steepest,
@@ -198,11 +198,11 @@ import numpy as np
 
 
 def best_constant_loss(labels, n_classes):
-    """Return the lowest mean cross-entropy of one fixed prediction for all samples."""
+    """Return the lowest mean loss of one fixed prediction for all samples."""
     ### BEGIN SOLUTION
     counts = np.bincount(labels, minlength=n_classes)
-    f = counts[counts > 0] / len(labels)  # frequencies; classes never seen add 0
-    return -np.sum(f * np.log(f))  # the entropy H(f): best q is f, where KL is 0
+    f = counts[counts > 0] / len(labels)  # frequencies; unseen classes add 0
+    return -np.sum(f * np.log(f))  # entropy H(f): the best q is f (KL = 0)
     ### END SOLUTION''',
     cases=[
         Case(([0, 1, 2], 3), "labels=[0, 1, 2], n_classes=3 (balanced)"),
