@@ -287,16 +287,17 @@ def test_write_command_places_a_predict_question_after_its_anchor(tmp_path, monk
 
     from lossbook.exercises import _cells, ch1
 
-    monkeypatch.setattr(ch1.q2, "place_after", "anchor")
+    monkeypatch.setattr(ch1.q1, "place_after", "anchor")
+    monkeypatch.setattr(ch1.q2, "place_after", None)
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# 1. Title"), nbformat.v4.new_markdown_cell("Before the reveal."),
         nbformat.v4.new_code_cell("reveal()"), nbformat.v4.new_markdown_cell("## Exercises")])
     nb.cells[1]["id"] = "anchor"
     placed = _cells.place_exercises(nb, "ch1")
     sources = [c.source for c in placed.cells]
-    assert sources[1] == "Before the reveal." and sources[2].startswith("### Exercise 1.2")
-    assert sources.index("reveal()") == 2 + 3  # task, solution, check of 1.2, then the reveal
-    assert sources[sources.index("## Exercises") + 2].startswith("### Exercise 1.1")
+    assert sources[1] == "Before the reveal." and sources[2].startswith("### Exercise 1.1")
+    assert sources.index("reveal()") == 2 + 3  # task, solution, check of 1.1, then the reveal
+    assert sources[sources.index("## Exercises") + 2].startswith("### Exercise 1.2")
     assert [c.source for c in _cells.place_exercises(placed, "ch1").cells] == sources  # idempotent
     assert len(nb.cells) == 4  # the input is not modified
 

@@ -1,4 +1,4 @@
-"""Chapter 2 exercises: one sample's categorical cross-entropy."""
+"""Chapter 2 exercises: one sample's categorical cross-entropy, and why -log."""
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
@@ -9,102 +9,16 @@ _loss = CategoricalCrossentropy()
 
 q1 = Exercise(
     "ch2.q1",
-    title="The loss of one sample",
-    kind="practice",
-    minutes=5,
-    task="""\
-Write `one_sample_loss(softmax_output, target)`: the categorical cross-entropy of
-one sample whose target is the class index `target` (a one-hot target), using the
-shortcut $-\\log(\\hat{y}_k)$. For `[0.7, 0.1, 0.2]` and target `0` it is
-`0.35667494393873245`. (No confidence here is 0; chapter 4 deals with that.)""",
-    code='''\
-import math
-
-
-def one_sample_loss(softmax_output, target):
-    """Return -log of the confidence in class `target`."""
-    ### BEGIN SOLUTION
-    return -math.log(softmax_output[target])
-    ### END SOLUTION''',
-    cases=[
-        Case(([0.7, 0.1, 0.2], 0), "softmax_output=[0.7, 0.1, 0.2], target=0"),
-        Case(([0.22, 0.6, 0.18], 1), "softmax_output=[0.22, 0.6, 0.18], target=1"),
-        Case(([0.32, 0.36, 0.32], 2), "softmax_output=[0.32, 0.36, 0.32], target=2"),
-        Case((np.array([1.0, 0.0, 0.0]), 0), "softmax_output=np.array([1.0, 0.0, 0.0]), target=0 (confidence 1)"),
-        Case((np.array([0.05, 0.95], dtype=np.float32), 0),
-             "softmax_output=np.array([0.05, 0.95], dtype=np.float32), target=0"),
-    ],
-    reference=lambda p, t: _loss.forward([p], [t])[0],
-    mistakes=[
-        Mistake(lambda p, t: np.log(p[t]), "Your loss is negative: you forgot the minus sign; the loss is -log(p)."),
-        Mistake(lambda p, t: -np.log10(p[t]), "You used log base 10; cross-entropy uses the natural log "
-                "(np.log or math.log)."),
-        Mistake(lambda p, t: -np.log2(p[t]), "You used log base 2; cross-entropy uses the natural log "
-                "(np.log or math.log)."),
-        Mistake(lambda p, t: -np.log(max(p)), "You took the highest confidence, not the correct class's: "
-                "use softmax_output[target]."),
-    ],
-    hint="Pick the confidence at position `target`, then take minus its natural log (math.log or np.log).",
-    success="a confident right answer costs little, an unsure one costs more.",
-)
-
-
-def _binary_sum(p, y):
-    p, y = np.asarray(p, dtype=float), np.asarray(y, dtype=float)
-    return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
-
-
-q2 = Exercise(
-    "ch2.q2",
-    title="The full formula, soft targets too",
-    kind="practice",
-    minutes=8,
-    task="""\
-Write `cross_entropy(softmax_output, target_distribution)` with the full formula
-$L = -\\sum_j y_j \\log(\\hat{y}_j)$, for any target distribution: one-hot like
-`[1, 0, 0]` or soft like `[0.4, 0.1, 0.5]`. Both arguments are lists or 1-D arrays
-of the same length; no confidence is 0.""",
-    code='''\
-import numpy as np
-
-
-def cross_entropy(softmax_output, target_distribution):
-    """Return -sum_j y_j * log(yhat_j) for one sample."""
-    ### BEGIN SOLUTION
-    y_hat = np.asarray(softmax_output)
-    y = np.asarray(target_distribution)
-    return -np.sum(y * np.log(y_hat))
-    ### END SOLUTION''',
-    cases=[
-        Case(([0.7, 0.1, 0.2], [1, 0, 0]), "softmax_output=[0.7, 0.1, 0.2], target_distribution=[1, 0, 0]"),
-        Case(([0.7, 0.1, 0.2], [0.4, 0.1, 0.5]), "softmax_output=[0.7, 0.1, 0.2], target_distribution=[0.4, 0.1, 0.5]"),
-        Case(([0.6, 0.4], [0, 1]), "softmax_output=[0.6, 0.4], target_distribution=[0, 1]"),
-        Case((np.array([0.25, 0.25, 0.5], dtype=np.float32), np.array([0.0, 0.0, 1.0], dtype=np.float32)),
-             "float32 softmax_output=[0.25, 0.25, 0.5], target_distribution=[0, 0, 1]"),
-    ],
-    reference=lambda p, y: _loss.forward([p], [y])[0],
-    mistakes=[
-        Mistake(_binary_sum, "You summed the binary cross-entropy formula y*log(p) + (1-y)*log(1-p) over the "
-                "classes; categorical cross-entropy has only the -sum of y*log(p) terms."),
-        Mistake(lambda p, y: np.sum(np.asarray(y) * np.log(p)), "Your loss is negative: you forgot the minus sign."),
-        Mistake(lambda p, y: -np.asarray(y) * np.log(p), "You returned one term per class; add them up with np.sum."),
-        Mistake(lambda p, y: -np.log(p[int(np.argmax(y))]), "You used the one-hot shortcut -log(p[k]); with "
-                "soft targets every class counts: use the full sum."),
-    ],
-    hint="Turn both into NumPy arrays, multiply them element-wise, take np.sum and put a minus in front.",
-    success="with soft targets every class's term counts.",
-)
-
-q3 = Exercise(
-    "ch2.q3",
     title="Predict: halve the confidence",
     kind="predict",
     minutes=3,
+    points=1,
+    place_after="ch2-before-halving",
     task="""\
-Predict, then check. The model's confidence in the correct class halves, from 0.8
-to 0.4 (or from 0.5 to 0.25: does it matter?). By how much does the loss go up?
-Write `loss_increase()` returning your predicted increase as a number (two decimals
-are enough). Think first, compute after.""",
+Predict before you read on. The model's confidence in the correct class halves,
+from 0.8 to 0.4 (or from 0.5 to 0.25: does it matter?). By how much does the loss
+go up? Write `loss_increase()` returning your predicted increase as a number (two
+decimals are enough). Think first, compute after.""",
     code='''\
 def loss_increase():
     """Return the predicted increase of -log(p) when p halves."""
@@ -125,4 +39,195 @@ def loss_increase():
     success="halving the confidence always adds log(2) ≈ 0.693.",
 )
 
-EXERCISES = [q1, q2, q3]
+# The three candidate losses of "Why not 1 - p or squared error?", as functions of
+# the correct-class confidence p.
+_CANDIDATES = {
+    "1 - p": lambda p: 1 - p,
+    "(1 - p)**2": lambda p: (1 - p) ** 2,
+    "-log(p)": lambda p: -np.log(p),
+}
+_WRONG_P = 0.001  # a confidently wrong model
+
+
+def _push(loss, p, h=1e-6):
+    """How fast ``loss`` falls when the correct class's logit rises: -dL/dz by finite differences."""
+    logits = np.log([p, (1 - p) / 2, (1 - p) / 2])  # softmax of these is [p, ...]
+
+    def loss_at(z_correct):
+        z = logits.copy()
+        z[0] = z_correct
+        probs = np.exp(z - z.max())
+        return loss(probs[0] / probs.sum())
+
+    return -(loss_at(logits[0] + h) - loss_at(logits[0] - h)) / (2 * h)
+
+
+def _steepest():
+    pushes = {name: _push(loss, _WRONG_P) for name, loss in _CANDIDATES.items()}
+    return max(pushes, key=pushes.get)
+
+
+def _same_formula(text):
+    return text.strip().replace(" ", "").replace("\u2212", "-").replace("^", "**").lower()
+
+
+q2 = Exercise(
+    "ch2.q2",
+    title="Predict: which loss pushes hardest when confidently wrong?",
+    kind="predict",
+    minutes=4,
+    points=1,
+    place_after="ch2-before-push",
+    options=tuple(_CANDIDATES),
+    task=f"""\
+Predict before you read on. A model gives the correct class a confidence of only
+p = {_WRONG_P}. Training raises the correct class's score a little. For which of the
+three losses does that lower the loss fastest, that is, which one pushes the model
+hardest toward the right answer?
+
+Write `hardest_push()` returning one of the strings `"1 - p"`, `"(1 - p)**2"` or
+`"-log(p)"`.""",
+    code='''\
+def hardest_push():
+    """Return the loss that falls fastest for a confidently wrong model."""
+    ### BEGIN SOLUTION
+    return "-log(p)"  # its push tends to 1 as p -> 0; the others fade to 0
+    ### END SOLUTION''',
+    cases=[Case(())],
+    reference=_steepest,
+    compare=lambda actual, expected: isinstance(actual, str) and _same_formula(actual) == expected,
+    mistakes=[
+        Mistake(lambda: "1 - p", "1 - p falls at the same rate everywhere in p, but the score moves p only "
+                "a little when p is tiny (softmax flattens there): its push at p = 0.001 is about 0.001."),
+        Mistake(lambda: "(1 - p)**2", "The squared error's push fades even faster than 1 - p's when p is "
+                "tiny: about 0.002 at p = 0.001."),
+    ],
+    hint="A small change of the score changes p by about p(1 - p): tiny when p is tiny. Which loss "
+         "makes up for that by being steep near p = 0?",
+    success="only -log(p) keeps pushing a confidently wrong model.",
+)
+
+
+def _typical_confidence(losses):
+    return float(np.exp(-np.mean(losses)))
+
+
+q3 = Exercise(
+    "ch2.q3",
+    title="The confidence behind a mean loss",
+    kind="practice",
+    minutes=6,
+    points=2,
+    task="""\
+A training log shows only losses. Given the per-sample losses of a batch (a list or
+1-D array of $-\\log$ of each sample's correct-class confidence), write
+`typical_confidence(losses)`: the single confidence $p$ which, given to every
+sample, would produce the same **mean** loss. For one sample it is just the
+confidence that sample had.
+
+Check your thinking on chapter 3's batch: its losses are about `0.357`, `0.693`
+and `0.105` (confidences 0.7, 0.5 and 0.9). Is the answer their average, 0.7?""",
+    code='''\
+import numpy as np
+
+
+def typical_confidence(losses):
+    """Return the p with -log(p) equal to the mean of `losses`."""
+    ### BEGIN SOLUTION
+    return np.exp(-np.mean(losses))  # the geometric mean of the confidences
+    ### END SOLUTION''',
+    cases=[
+        Case(([0.35667494393873245],), "losses=[0.35667494393873245] (one sample)"),
+        Case(([0.35667494393873245, 0.6931471805599453, 0.10536051565782628],),
+             "losses=[0.3567, 0.6931, 0.1054] (chapter 3's batch)"),
+        Case((np.array([0.0, 4.605170185988091]),), "losses=np.array([0.0, 4.6052]) (confidence 1 and 0.01)"),
+        Case((np.array([1.0986123, 1.0986123, 1.0986123], dtype=np.float32),),
+             "float32 losses of an untrained three-class net, each ln 3"),
+    ],
+    hidden_cases=[
+        Case((np.array([2.302585092994046] * 400),), "400 losses of ln 10"),
+        Case(([0.01, 0.02, 3.0, 0.5],), "losses=[0.01, 0.02, 3.0, 0.5]"),
+    ],
+    reference=_typical_confidence,
+    mistakes=[
+        Mistake(lambda losses: np.mean(np.exp(-np.asarray(losses))), "You averaged the confidences. The mean "
+                "of -log p is -log of the geometric mean of p, not of the average: take exp of minus the "
+                "mean loss."),
+        Mistake(lambda losses: np.exp(np.mean(losses)), "Your value is above 1: -log(p) = L gives p = exp(-L), "
+                "with a minus sign."),
+        Mistake(lambda losses: 10.0 ** -np.mean(losses), "You undid a base-10 log; the loss uses the natural "
+                "log, so undo it with np.exp."),
+        Mistake(lambda losses: np.exp(-np.sum(losses)), "You used the sum of the losses: that gives the "
+                "likelihood of the whole batch, not a confidence per sample. Use the mean."),
+    ],
+    hint="Solve -log(p) = mean loss for p. Which function undoes the natural log?",
+    success="a mean loss is -log of the geometric-mean confidence.",
+)
+
+
+def _best_constant_loss(labels, n_classes):
+    labels = np.asarray(labels)
+    frequencies = np.bincount(labels, minlength=n_classes) / len(labels)
+    constant = np.tile(frequencies, (len(labels), 1))
+    return _loss.calculate(constant, labels)
+
+
+def _frequencies(labels, n_classes):
+    return np.bincount(np.asarray(labels), minlength=n_classes) / len(labels)
+
+
+q4 = Exercise(
+    "ch2.q4",
+    title="The best loss without looking at the input",
+    kind="practice",
+    minutes=12,
+    points=3,
+    task="""\
+A lazy model ignores its input and predicts the same distribution $q$ for every
+sample. Given the labels of a data set (class indices from `0` to `n_classes - 1`),
+write `best_constant_loss(labels, n_classes)`: the lowest mean categorical
+cross-entropy such a model can reach.
+
+Use what this chapter showed: the mean loss of a constant $q$ is the cross-entropy
+$H(f, q)$ between the label frequencies $f$ and $q$, and $H(f, q) = H(f) + D_{KL}(f
+\\,\\|\\, q)$. A class that never occurs has frequency 0 and adds nothing (take
+$0 \\log 0 = 0$). A trained model must beat this number to have learned anything
+from its inputs.""",
+    code='''\
+import numpy as np
+
+
+def best_constant_loss(labels, n_classes):
+    """Return the lowest mean loss of one fixed prediction for all samples."""
+    ### BEGIN SOLUTION
+    counts = np.bincount(labels, minlength=n_classes)
+    f = counts[counts > 0] / len(labels)  # frequencies; unseen classes add 0
+    return -np.sum(f * np.log(f))  # entropy H(f): the best q is f (KL = 0)
+    ### END SOLUTION''',
+    cases=[
+        Case(([0, 1, 2], 3), "labels=[0, 1, 2], n_classes=3 (balanced)"),
+        Case(([0, 0, 0, 1], 2), "labels=[0, 0, 0, 1], n_classes=2"),
+        Case(([0, 1, 1], 3), "labels=[0, 1, 1], n_classes=3 (class 2 never occurs)"),
+        Case((np.array([2, 2, 2, 2]), 3), "labels=np.array([2, 2, 2, 2]), n_classes=3 (one class only)"),
+    ],
+    hidden_cases=[
+        Case((np.arange(100) % 10, 10), "labels 0-9, ten of each"),
+        Case((np.array([0] * 90 + [1] * 9 + [2]), 4), "90/9/1 labels, n_classes=4"),
+    ],
+    reference=_best_constant_loss,
+    mistakes=[
+        Mistake(lambda labels, n: np.log(n), "That is the loss of the uniform guess 1/n_classes. With "
+                "unbalanced labels, predicting the label frequencies does better."),
+        Mistake(lambda labels, n: -np.sum(_frequencies(labels, n) * np.log(_frequencies(labels, n))),
+                "Your result is nan: a class that never occurs gives 0 * log(0) = 0 * -inf = nan in NumPy. "
+                "Keep only the classes with a frequency above 0."),
+        Mistake(lambda labels, n: -np.sum(_frequencies(labels, n)[_frequencies(labels, n) > 0]
+                                          * np.log2(_frequencies(labels, n)[_frequencies(labels, n) > 0])),
+                "You measured in bits (log2); the loss uses the natural log."),
+    ],
+    hint="The best q makes the KL term 0, so q = f. Count the labels with np.bincount(labels, "
+         "minlength=n_classes), divide by the number of labels, and take the entropy of that.",
+    success="predicting the label frequencies costs their entropy.",
+)
+
+EXERCISES = [q1, q2, q3, q4]
