@@ -235,8 +235,7 @@ def test_points_and_hidden_cases_of_chapters_3_and_4():
         assert exercise.points in (1, 2, 3), exercise.name
         if exercise.kind != "predict":
             assert exercise.hidden_cases, exercise.name
-        for case in exercise.hidden_cases:  # the reference answers every hidden case
-            assert exercise.evaluate(solution_of(exercise)).status == "correct"
+        for case in exercise.hidden_cases:  # the model answer gets every hidden case right
             assert exercise.compare(exercise.reference(*copy.deepcopy(case.args)),
                                     load(exercise)[exercise.function_name](*copy.deepcopy(case.args)))
     assert ch4.q2.options == ("positive", "zero", "negative")

@@ -162,7 +162,7 @@ def one_hot_loss(softmax_outputs, one_hot_targets):
     ],
     hint="The product has one row per sample. np.sum(..., axis=1) gives one number per row; "
          "np.sum(...) with no axis gives one number for everything.",
-    success="axis=1: one correct confidence per sample, then the mean.",
+    success="one confidence per sample, and the loss is positive again.",
 )
 
 EXERCISES = [q1, q2, q3]
