@@ -243,6 +243,32 @@ def test_no_machine_paths_in_outputs(capsys):
                 assert "/tmp/" not in text and "ipykernel_" not in text, (name, cell.get("id"))
 
 
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+FOLDED = {"tags": ["hide-input"], "jupyter": {"source_hidden": True},
+          "mystnb": {"code_prompt_show": "Show the plotting code",
+                     "code_prompt_hide": "Hide the plotting code"}}
+# Cells of chapters 3 and 4 a teacher would hand out: plotting code folded, short lines.
+PLOTTING_CELLS = {"03_a_batch.ipynb": ["ch3-04"], "04_log_zero_and_clipping.ipynb": []}
+SLIDER_CELLS = {"ch3-23", "ch4-21"}  # the slider cells: another part of issue 9 rewrites them
+
+
+@pytest.mark.parametrize("name", sorted(PLOTTING_CELLS))
+def test_pages_a_teacher_would_hand_out(name):
+    nb = nbformat.read(present(name), as_version=4)
+    assert nb.metadata["kernelspec"] == KERNELSPEC
+    by_id = {cell.get("id"): cell for cell in nb.cells}
+    for cell_id in PLOTTING_CELLS[name]:
+        metadata = by_id[cell_id].metadata
+        assert {key: metadata.get(key) for key in FOLDED} == FOLDED, cell_id
+    for cell in nb.cells:
+        assert "The exercises for this chapter follow." not in cell.source, cell.get("id")
+        if cell.cell_type == "code" and cell.get("id") not in SLIDER_CELLS:
+            long = [line for line in cell.source.splitlines() if len(line) > 88]
+            assert not long, (cell.get("id"), long)
+    exercises = nb.cells[[c.source.startswith("## Exercises") for c in nb.cells].index(True)]
+    assert len(exercises.source.split()) > 20  # says what the exercises are about
+
+
 def test_chapters_open_and_close_the_same_way():
     """A numbered title first; an ``## Exercises`` heading after the summary."""
     for number, name in enumerate(CHAPTERS, start=1):
