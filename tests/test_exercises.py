@@ -142,10 +142,10 @@ def test_check_never_crashes(exercise, answer, capsys):
 
 
 def test_learner_errors_are_reported_with_their_type():
-    message = ch3.q1.evaluate(_raises_value_error).message
+    message = ch3.q3.evaluate(_raises_value_error).message
     assert message.startswith("Incorrect: for softmax_outputs=") and "raised ValueError: oops" in message
-    assert "returned None" in ch3.q1.evaluate(lambda p, t: None).message
-    assert "generator" in ch3.q1.evaluate(_generator).message
+    assert "returned None" in ch3.q3.evaluate(lambda p, t: None).message
+    assert "generator" in ch3.q3.evaluate(_generator).message
 
 
 def test_check_does_not_modify_its_own_inputs(exercise):
@@ -186,17 +186,67 @@ def test_hint_and_solution_print(exercise, capsys, monkeypatch):
 # --- the classic mistakes, written the way a learner would ------------------------
 
 def test_forgot_the_mean():
-    def batch_loss(softmax_outputs, class_targets):
-        return -np.log(softmax_outputs[range(len(softmax_outputs)), class_targets])
+    def one_hot_loss(softmax_outputs, one_hot_targets):
+        return -np.log(np.sum(softmax_outputs * one_hot_targets, axis=1))
 
-    assert "forgot the mean" in ch3.q1.evaluate(batch_loss).message
+    assert "forgot the mean" in ch3.q3.evaluate(one_hot_loss).message
+
+
+def test_one_hot_from_the_wrong_identity():
+    def one_hot(class_targets, n_classes):
+        return np.eye(len(class_targets))[class_targets]
+
+    message = ch3.q2.evaluate(one_hot).message
+    assert "for class_targets=[2, 0, 1, 1], n_classes=3" in message and "np.eye(n_classes)" in message
+
+
+def test_a_loss_summed_without_axis_is_negative():
+    """Exercise 3.3's bug: the chapter's batch gives -log(0.7 + 0.5 + 0.9) < 0."""
+    buggy = load(ch3.q3)["one_hot_loss_buggy"]
+    batch, one_hot = ch3.q3.cases[0].args
+    assert np.isclose(buggy(batch, one_hot), -np.log(2.1)) and buggy(batch, one_hot) < 0
+    assert "np.sum without an axis" in ch3.q3.evaluate(buggy).message
+
+
+def test_adding_epsilon_is_not_clipping():
+    def safe_batch_loss(softmax_outputs, class_targets):
+        picked = softmax_outputs[range(len(softmax_outputs)), class_targets]
+        return np.mean(-np.log(picked + 1e-7))
+
+    message = ch4.q3.evaluate(safe_batch_loss).message
+    assert "(confidence 1)" in message and "added 1e-7 instead of clipping" in message
+
+
+def test_predict_questions_come_before_their_reveal():
+    """A predict question sits in the chapter, above the cell that prints its answer."""
+    reveals = {"ch3.q1": "ch3-19", "ch4.q1": "ch4-12", "ch4.q2": "ch4-14"}
+    for name, reveal in reveals.items():
+        chapter, q = name.split(".")
+        [path] = NOTEBOOKS.glob(f"0{chapter[2:]}_*.ipynb")
+        ids = [c.get("id") for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
+        exercise = getattr({"ch3": ch3, "ch4": ch4}[chapter], q)
+        assert exercise.kind == "predict" and exercise.place_after is not None
+        assert ids.index(exercise.place_after) < ids.index(f"{chapter}-{q}-task") < ids.index(reveal)
+        assert ids.index(f"{chapter}-{q}-check") < ids.index(reveal)
+
+
+def test_points_and_hidden_cases_of_chapters_3_and_4():
+    for exercise in ch3.EXERCISES + ch4.EXERCISES:
+        assert exercise.points in (1, 2, 3), exercise.name
+        if exercise.kind != "predict":
+            assert exercise.hidden_cases, exercise.name
+        for case in exercise.hidden_cases:  # the model answer gets every hidden case right
+            assert exercise.compare(exercise.reference(*copy.deepcopy(case.args)),
+                                    load(exercise)[exercise.function_name](*copy.deepcopy(case.args)))
+    assert ch4.q2.options == ("positive", "zero", "negative")
+    assert ch4.q2.reference() in ch4.q2.options
 
 
 def test_forgot_to_clip():
     def safe_batch_loss(softmax_outputs, class_targets):
         return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
 
-    message = ch4.q2.evaluate(safe_batch_loss).message
+    message = ch4.q3.evaluate(safe_batch_loss).message
     assert "forgot to clip" in message and "got inf" in message
 
 
@@ -205,14 +255,14 @@ def test_clipped_the_callers_array():
         np.clip(softmax_outputs, 1e-7, 1 - 1e-7, out=softmax_outputs)
         return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
 
-    assert "changed its input" in ch4.q2.evaluate(safe_batch_loss).message
+    assert "changed its input" in ch4.q3.evaluate(safe_batch_loss).message
 
     def clip_predictions(y_pred):
         y_pred[y_pred < 1e-7] = 1e-7
         y_pred[y_pred > 1 - 1e-7] = 1 - 1e-7
         return y_pred
 
-    assert "changed its input" in ch4.q1.evaluate(clip_predictions).message
+    assert "changed its input" in ch4.q4.evaluate(clip_predictions).message
 
 
 def test_summed_the_binary_formula():
@@ -338,7 +388,14 @@ def test_model_answers_match_the_package(batch):
     probs, labels = batch
     one_hot = np.eye(probs.shape[1])[labels]
     loss = lossbook.CategoricalCrossentropy()
-    assert np.isclose(solution_of(ch4.q2)(probs, labels), loss.calculate(probs, labels), rtol=1e-4)
+    assert np.isclose(solution_of(ch4.q3)(probs, labels), loss.calculate(probs, labels), rtol=1e-4)
+    # chapter 3: one-hot rows built with np.eye give the same loss as the labels
+    built = solution_of(ch3.q2)(labels, probs.shape[1])
+    assert np.array_equal(built, one_hot)
+    assert loss.calculate(probs, built) == loss.calculate(probs, labels)
+    if probs[range(len(probs)), labels].min() > 1e-7:  # no clipping: ch3's loss is unclipped
+        assert np.isclose(solution_of(ch3.q3)(probs, built), loss.calculate(probs, labels),
+                          rtol=1e-4, atol=1e-6)  # the package clips the top: ~1e-7
     for targets in (labels, one_hot):
         assert np.allclose(solution_of(ch5.q1)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
     from lossbook.exercises import ch6

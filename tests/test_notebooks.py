@@ -90,11 +90,9 @@ EXPECTED = {
         "[0.7 1.4 0. ]",  # summed over axis 0: the wrong axis
     ],
     "04_log_zero_and_clipping.ipynb": [
-        "inf",
         "RuntimeWarning: divide by zero encountered in log",
-        "0.0",
-        "16.11809565095832",
-        "-9.999999505838704e-08",
+        "16.11809565095832",  # -log(1e-7), the largest loss after clipping
+        "-9.999999505838704e-08",  # -log(1 + 1e-7): adding epsilon goes negative
         "[1.000000e-01 2.000000e-01 3.000000e-01 9.999999e-01 1.000000e-07]",
     ],
     # ---- Chapters 5-7: filled in by the helper who writes those notebooks. ----
@@ -124,6 +122,47 @@ EXPECTED = {
         "agree:    True",
     ],
     # ---- end of chapters 5-7 ----
+}
+
+
+# Whole outputs of single cells, by cell id: every number chapters 3 and 4 print,
+# and short values ("inf", "0.0") that a search of a chapter's whole text would find
+# anywhere. An exercise's check cell prints its "Correct" line: the model answer runs.
+EXACT_OUTPUTS = {
+    "03_a_batch.ipynb": {
+        "ch3-07": "0.7\n0.5\n0.9\n",
+        "ch3-09": "[0.7 0.5 0.9]\n[0.7 0.5 0.9]\n",
+        "ch3-11": "[0.35667494 0.69314718 0.10536052]\n",
+        "ch3-13": "0.38506088005216804\n",
+        "ch3-15": "sparse:  (3,)\none-hot: (3, 3)\n",
+        "ch3-17": "[[0.7 0.  0. ]\n [0.  0.5 0. ]\n [0.  0.9 0. ]]\n",
+        "ch3-19": "sum along axis 0 (per class):   [0.7 1.4 0. ]\n"
+                  "sum along axis 1 (per sample):  [0.7 0.5 0.9]\n",
+        "ch3-21": "sparse labels:   0.38506088005216804\n"
+                  "one-hot targets: 0.38506088005216804\n",
+        "ch3-q1-check": "Correct: axis 0 gives one total per class, mixing the samples.\n",
+    },
+    "04_log_zero_and_clipping.ipynb": {
+        "ch4-03": "inf\nRuntimeWarning: divide by zero encountered in log\n",
+        "ch4-05": "log(0.1) = -2.3025850929940455\n"
+                  "log(1e-05) = -11.512925464970229\n"
+                  "log(1e-10) = -23.025850929940457\n"
+                  "log(1e-100) = -230.25850929940458\n"
+                  "log(1e-300) = -690.7755278982137\n",
+        "ch4-07": "0.0\n",  # e ** -inf
+        "ch4-09": "inf\n",  # one inf makes the mean inf
+        "ch4-12": "16.11809565095832\n",
+        "ch4-17": "[1.000000e-01 2.000000e-01 3.000000e-01 9.999999e-01 1.000000e-07]\n",
+        "ch4-19": "[ 0.35667494  0.69314718  0.10536052 16.11809565]\n4.318319572778706\n",
+        "ch4-14": "-9.999999505838704e-08\n",
+        "ch4-15b": "loss of confidence 1 after the top clip: 1.0000000494736474e-07\n"
+                   "batch loss, bottom clip only: 4.229150836794023\n"
+                   "batch loss, both ends:        4.229150861794024\n"
+                   "difference:                   2.5000001180330855e-08\n",
+        "ch4-15d": "p: 1.0\n"
+                   "log(1 - p), unclipped: -inf\n"
+                   "log(1 - p), clipped:   -16.118095651484676\n",
+    },
 }
 
 
@@ -217,6 +256,52 @@ def test_prints_the_outline_numbers(name, capsys):
     text = "\n".join(t for cell in nb.cells if cell.cell_type == "code" for t in text_outputs(cell))
     missing = [s for s in EXPECTED[name] if s not in text]
     assert not missing, f"{name} does not print {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(EXACT_OUTPUTS))
+def test_prints_exact_cell_outputs(name, capsys):
+    nb = executed(name, capsys)
+    printed = {cell.get("id"): "".join(text_outputs(cell))
+               for cell in nb.cells if cell.cell_type == "code"}
+    for cell_id, expected in EXACT_OUTPUTS[name].items():
+        assert cell_id in printed, f"{name} has no code cell {cell_id!r}"
+        assert printed[cell_id] == expected, f"{name}, cell {cell_id}"
+
+
+def test_no_machine_paths_in_outputs(capsys):
+    """Warnings are shown as their text, never with the kernel's file paths."""
+    for name in sorted(EXACT_OUTPUTS):
+        nb = executed(name, capsys)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                text = "".join(text_outputs(cell))
+                assert "/tmp/" not in text and "ipykernel_" not in text, (name, cell.get("id"))
+
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+FOLDED = {"tags": ["hide-input"], "jupyter": {"source_hidden": True},
+          "mystnb": {"code_prompt_show": "Show the plotting code",
+                     "code_prompt_hide": "Hide the plotting code"}}
+# Cells of chapters 3 and 4 a teacher would hand out: plotting code folded, short lines.
+PLOTTING_CELLS = {"03_a_batch.ipynb": ["ch3-04"], "04_log_zero_and_clipping.ipynb": []}
+SLIDER_CELLS = {"ch3-23", "ch4-21"}  # the slider cells: another part of issue 9 rewrites them
+
+
+@pytest.mark.parametrize("name", sorted(PLOTTING_CELLS))
+def test_pages_a_teacher_would_hand_out(name):
+    nb = nbformat.read(present(name), as_version=4)
+    assert nb.metadata["kernelspec"] == KERNELSPEC
+    by_id = {cell.get("id"): cell for cell in nb.cells}
+    for cell_id in PLOTTING_CELLS[name]:
+        metadata = by_id[cell_id].metadata
+        assert {key: metadata.get(key) for key in FOLDED} == FOLDED, cell_id
+    for cell in nb.cells:
+        assert "The exercises for this chapter follow." not in cell.source, cell.get("id")
+        if cell.cell_type == "code" and cell.get("id") not in SLIDER_CELLS:
+            long = [line for line in cell.source.splitlines() if len(line) > 88]
+            assert not long, (cell.get("id"), long)
+    exercises = nb.cells[[c.source.startswith("## Exercises") for c in nb.cells].index(True)]
+    assert len(exercises.source.split()) > 20  # says what the exercises are about
 
 
 def test_chapters_open_and_close_the_same_way():

@@ -106,7 +106,10 @@ def test_teacher_solutions_pass_their_checks():
     cells = []
     for source in SOURCES:
         teacher = nbformat.read(source, as_version=4)
-        cells += [c for c in teacher.cells if c.metadata.get("lossbook") == "exercise"]
+        own = [c for c in teacher.cells if c.metadata.get("lossbook") == "exercise"]
+        # The import cell sits under "## Exercises"; a predict question placed earlier
+        # in the chapter relies on the chapter's own import. Run the import first.
+        cells += sorted(own, key=lambda c: not c.get("id", "").endswith("-exercises-import"))
     notebook = nbformat.v4.new_notebook(cells=cells)
     run(notebook)
     checks = check_cells(notebook)

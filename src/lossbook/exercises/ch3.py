@@ -1,4 +1,8 @@
-"""Chapter 3 exercises: the loss of a batch."""
+"""Chapter 3 exercises: the loss of a batch.
+
+3.1 is a prediction asked in the middle of the chapter, before the cell that
+reveals it; 3.2 and 3.3 take the chapter's ideas somewhere it has not gone.
+"""
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
@@ -6,105 +10,159 @@ from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
 _BATCH = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
+_ONE_HOT = np.array([[1, 0, 0], [0, 1, 0], [0, 1, 0]])
 _BATCH_LABEL = "softmax_outputs=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]"
-
-
-def _picked(p, t):
-    p, t = np.asarray(p), np.asarray(t)
-    return p[range(len(p)), t] if t.ndim == 1 else np.sum(p * t, axis=1)
+_ONE_HOT_LABEL = "one_hot_targets=[[1, 0, 0], [0, 1, 0], [0, 1, 0]]"
 
 
 q1 = Exercise(
     "ch3.q1",
-    title="The batch loss, sparse targets",
-    kind="practice",
-    minutes=8,
+    title="Predict: summing along the wrong axis",
+    kind="predict",
+    minutes=3,
+    points=1,
+    place_after="ch3-18",
     task="""\
-Write `batch_loss(softmax_outputs, class_targets)`: `softmax_outputs` is a 2-D
-array, one row per sample; `class_targets` a 1-D array of class indices (sparse
-targets). Return the mean categorical cross-entropy over the batch, a single
-number. For the chapter's batch and targets `[0, 1, 1]` it is `0.38506088005216804`.
-(No confidence is 0 here.)""",
+Predict, then check, before you run the next cell. Look at `product` printed
+above. What will `np.sum(product, axis=0)` give? Write `axis0_sums()` returning
+your prediction as a list of numbers (one decimal is enough).""",
     code='''\
-import numpy as np
-
-
-def batch_loss(softmax_outputs, class_targets):
-    """Mean categorical cross-entropy of a batch with sparse (class index) targets."""
+def axis0_sums():
+    """Return your prediction of np.sum(product, axis=0), as a list of numbers."""
     ### BEGIN SOLUTION
-    correct_confidences = softmax_outputs[range(len(softmax_outputs)), class_targets]
-    return np.mean(-np.log(correct_confidences))
+    return [0.7, 1.4, 0.0]  # one total per class (column): dog, cat, human
     ### END SOLUTION''',
-    cases=[
-        Case((_BATCH, np.array([0, 1, 1])), _BATCH_LABEL + ", class_targets=[0, 1, 1]"),
-        Case((np.array([[0.7, 0.1, 0.2]]), np.array([0])), "one sample [[0.7, 0.1, 0.2]], class_targets=[0]"),
-        Case((np.array([[1.0, 0.0], [0.5, 0.5]]), np.array([0, 1])),
-             "softmax_outputs=[[1.0, 0.0], [0.5, 0.5]] (confidence 1), class_targets=[0, 1]"),
-        Case((_BATCH.astype(np.float32), np.array([2, 0, 1])), "float32 " + _BATCH_LABEL + ", class_targets=[2, 0, 1]"),
-        Case((np.array([[0.6, 0.4], [0.3, 0.7], [0.9, 0.1], [0.2, 0.8]]), np.array([0, 1, 1, 0])),
-             "softmax_outputs=[[0.6, 0.4], [0.3, 0.7], [0.9, 0.1], [0.2, 0.8]], class_targets=[0, 1, 1, 0]"),
-    ],
-    reference=_loss.calculate,
+    cases=[Case(())],
+    reference=lambda: np.sum(_BATCH * _ONE_HOT, axis=0),
     mistakes=[
-        Mistake(lambda p, t: -np.log(_picked(p, t)), "You returned the per-sample losses (forgot the mean): "
-                "the batch loss is their average, np.mean(...)."),
-        Mistake(lambda p, t: np.sum(-np.log(_picked(p, t))), "You summed the per-sample losses; take the mean "
-                "instead (np.mean)."),
-        Mistake(lambda p, t: np.mean(-np.log(np.asarray(p)[:, t])), "You indexed with [:, class_targets], which "
-                "takes whole columns; pair each row with its own target: "
-                "softmax_outputs[range(len(softmax_outputs)), class_targets]."),
-        Mistake(lambda p, t: np.mean(np.log(_picked(p, t))), "Your loss is negative: you forgot the minus sign."),
+        Mistake(lambda: np.sum(_BATCH * _ONE_HOT, axis=1), "That is axis 1, one total per sample. "
+                "Axis 0 runs down the rows: one total per column (class)."),
+        Mistake(lambda: np.sum(_BATCH * _ONE_HOT), "That is the sum of the whole array (no axis). "
+                "Axis 0 keeps the columns apart: one total per class."),
+        Mistake(lambda: np.sum(_ONE_HOT, axis=0), "That counts the samples of each class (the one-hot "
+                "columns); the product holds the confidences themselves."),
     ],
-    hint="softmax_outputs[range(len(softmax_outputs)), class_targets] picks each row's correct confidence; "
-         "then -np.log, then np.mean.",
-    success="pick, -log, mean: the batch loss.",
+    hint="Add up each column of `product`: the dog column, the cat column, the human column.",
+    success="axis 0 gives one total per class, mixing the samples.",
 )
 
 
 q2 = Exercise(
     "ch3.q2",
-    title="Sparse or one-hot targets",
+    title="One-hot targets from class indices",
     kind="practice",
-    minutes=10,
+    minutes=8,
+    points=2,
     task="""\
-Extend your batch loss: write `batch_loss_any(softmax_outputs, targets)` that
-accepts either sparse targets (1-D class indices) or one-hot targets (a 2-D array
-of the same shape as `softmax_outputs`) and returns the mean loss. Both forms of
-the chapter's targets must give `0.38506088005216804`. Check `targets.ndim`
-(or `len(targets.shape)`) to tell them apart.""",
+The chapter typed `class_targets_onehot` by hand. A real data set has thousands
+of labels, so build it from the class indices instead: write
+`one_hot(class_targets, n_classes)` returning a 2-D array of shape
+`(len(class_targets), n_classes)`, with a 1 in each row at that sample's target
+column and 0 elsewhere.
+
+`np.eye(n_classes)` is the identity matrix: its row `k` is the one-hot row of
+class `k`. Which of its rows do you need, and how do you take them all at once?
+
+Then check that both forms agree: `batch_loss(softmax_outputs, class_targets)`
+and `batch_loss(softmax_outputs, one_hot(class_targets, 3))` must print the same
+number.""",
     code='''\
 import numpy as np
 
 
-def batch_loss_any(softmax_outputs, targets):
-    """Mean categorical cross-entropy; targets sparse (n,) or one-hot (n, n_classes)."""
+def one_hot(class_targets, n_classes):
+    """One-hot rows, shape (len(class_targets), n_classes), from class indices."""
     ### BEGIN SOLUTION
-    if targets.ndim == 1:
-        correct_confidences = softmax_outputs[range(len(softmax_outputs)), targets]
-    else:
-        correct_confidences = np.sum(softmax_outputs * targets, axis=1)
+    return np.eye(n_classes)[class_targets]  # row k of the identity is class k
+    ### END SOLUTION''',
+    cases=[
+        Case((np.array([0, 1, 1]), 3), "class_targets=[0, 1, 1], n_classes=3"),
+        Case((np.array([2, 0, 1, 1]), 3), "class_targets=[2, 0, 1, 1], n_classes=3"),
+        Case((np.array([1]), 2), "one sample, class_targets=[1], n_classes=2"),
+        Case((np.array([0, 3, 1, 3, 2]), 4), "class_targets=[0, 3, 1, 3, 2], n_classes=4"),
+    ],
+    hidden_cases=[
+        Case((np.array([4, 4, 0]), 5), "class_targets=[4, 4, 0], n_classes=5"),
+        Case((np.array([1, 0, 1, 0, 1, 1]), 2), "class_targets=[1, 0, 1, 0, 1, 1], n_classes=2"),
+        Case((np.array([2, 1, 0]), 3), "class_targets=[2, 1, 0], n_classes=3"),
+    ],
+    reference=lambda t, n: np.eye(n)[t],
+    mistakes=[
+        Mistake(lambda t, n: np.eye(len(t))[t], "Your rows have one entry per sample; a one-hot row has "
+                "one entry per class: start from np.eye(n_classes)."),
+        Mistake(lambda t, n: np.eye(n)[:, t], "You took columns of the identity (np.eye(n)[:, t]), which "
+                "gives one column per sample; take rows: np.eye(n_classes)[class_targets]."),
+        Mistake(lambda t, n: np.eye(n), "You returned the whole identity matrix; pick one row of it "
+                "per sample, the row of that sample's class."),
+    ],
+    hint="np.eye(n_classes)[[2, 0]] takes rows 2 and 0 of the identity: the one-hot rows of "
+         "class 2 and class 0. Index with class_targets the same way.",
+    success="row k of np.eye(n_classes) is the one-hot row of class k.",
+)
+
+
+q3 = Exercise(
+    "ch3.q3",
+    title="Debug: a one-hot loss that comes out negative",
+    kind="debugging",
+    minutes=6,
+    points=2,
+    task="""\
+Find the bug. A classmate wrote `one_hot_loss_buggy` for one-hot targets. It
+gives the right loss for a batch of one sample, but for the chapter's batch
+(`softmax_outputs`, `class_targets_onehot`) it returns a *negative* number, and a
+loss is never negative. Run it, then print `correct_confidences` inside it: how
+many numbers are there, and where does the negative value come from?
+
+Then write `one_hot_loss(softmax_outputs, one_hot_targets)` that returns the
+chapter's `0.38506088005216804` for that batch.""",
+    setup='''\
+import numpy as np
+
+
+def one_hot_loss_buggy(softmax_outputs, one_hot_targets):
+    """Mean categorical cross-entropy with one-hot targets. (Buggy!)"""
+    correct_confidences = np.sum(softmax_outputs * one_hot_targets)
+    return np.mean(-np.log(correct_confidences))''',
+    code='''\
+import numpy as np
+
+
+def one_hot_loss(softmax_outputs, one_hot_targets):
+    """Mean categorical cross-entropy with one-hot targets."""
+    ### BEGIN SOLUTION
+    correct_confidences = np.sum(softmax_outputs * one_hot_targets, axis=1)
     return np.mean(-np.log(correct_confidences))
     ### END SOLUTION''',
     cases=[
-        Case((_BATCH, np.array([0, 1, 1])), _BATCH_LABEL + ", targets=[0, 1, 1]"),
-        Case((_BATCH, np.array([[1, 0, 0], [0, 1, 0], [0, 1, 0]])),
-             _BATCH_LABEL + ", one-hot targets=[[1, 0, 0], [0, 1, 0], [0, 1, 0]]"),
-        Case((np.array([[0.7, 0.1, 0.2]]), np.array([[1, 0, 0]])), "one sample [[0.7, 0.1, 0.2]], one-hot targets=[[1, 0, 0]]"),
-        Case((np.array([[0.6, 0.4], [0.2, 0.8]], dtype=np.float32), np.array([[0.0, 1.0], [0.0, 1.0]], dtype=np.float32)),
-             "float32 softmax_outputs=[[0.6, 0.4], [0.2, 0.8]], one-hot targets=[[0, 1], [0, 1]]"),
-        Case((np.array([[1.0, 0.0], [0.5, 0.5]]), np.array([0, 1])),
-             "softmax_outputs=[[1.0, 0.0], [0.5, 0.5]] (confidence 1), targets=[0, 1]"),
+        Case((_BATCH, _ONE_HOT), _BATCH_LABEL + ", " + _ONE_HOT_LABEL),
+        Case((np.array([[0.7, 0.1, 0.2]]), np.array([[1, 0, 0]])),
+             "one sample [[0.7, 0.1, 0.2]], one_hot_targets=[[1, 0, 0]]"),
+        Case((np.array([[0.6, 0.4], [0.2, 0.8]], dtype=np.float32), np.array([[0.0, 1.0], [0.0, 1.0]])),
+             "float32 softmax_outputs=[[0.6, 0.4], [0.2, 0.8]], one_hot_targets=[[0, 1], [0, 1]]"),
+        Case((np.array([[1.0, 0.0], [0.3, 0.7]]), np.array([[1, 0], [0, 1]])),
+             "softmax_outputs=[[1.0, 0.0], [0.3, 0.7]] (confidence 1), one_hot_targets=[[1, 0], [0, 1]]"),
+    ],
+    hidden_cases=[
+        Case((np.array([[0.25, 0.25, 0.5], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]]),
+              np.array([[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 1, 0]])),
+             "four samples, three classes"),
+        Case((np.array([[0.9, 0.05, 0.05]]), np.array([[0, 0, 1]])),
+             "one sample [[0.9, 0.05, 0.05]], one_hot_targets=[[0, 0, 1]]"),
     ],
     reference=_loss.calculate,
     mistakes=[
-        Mistake(lambda p, t: -np.log(_picked(p, t)), "You returned the per-sample losses (forgot the mean): "
-                "the batch loss is their average, np.mean(...)."),
-        Mistake(lambda p, t: np.mean(-np.log(np.sum(p * t, axis=0))), "You summed along axis 0 (down the "
-                "samples, one sum per class); sum along axis 1, across each sample's classes."),
+        Mistake(lambda p, t: np.mean(-np.log(np.sum(p * t))), "np.sum without an axis adds up the whole "
+                "array: one number for the batch (0.7 + 0.5 + 0.9 = 2.1 for the chapter's batch, and "
+                "-log(2.1) is negative). Sum along axis=1: one confidence per sample."),
+        Mistake(lambda p, t: np.mean(-np.log(np.sum(p * t, axis=0))), "You summed along axis 0 (down "
+                "the samples, one total per class); sum along axis 1, across each sample's classes."),
+        Mistake(lambda p, t: -np.log(np.sum(p * t, axis=1)), "You returned the per-sample losses "
+                "(forgot the mean): the batch loss is their average, np.mean(...)."),
     ],
-    hint="For one-hot targets, softmax_outputs * targets keeps only each row's correct confidence; "
-         "np.sum(..., axis=1) collapses each row to that one number.",
-    success="both target forms pick the same confidences.",
+    hint="The product has one row per sample. np.sum(..., axis=1) gives one number per row; "
+         "np.sum(...) with no axis gives one number for everything.",
+    success="one confidence per sample, and the loss is positive again.",
 )
 
-EXERCISES = [q1, q2]
+EXERCISES = [q1, q2, q3]
