@@ -48,7 +48,7 @@ def lower_loss_batch():
     ],
     hint="The loss only looks at the confidence in the correct class: C's are 0.36, 0.36, "
          "0.36; D's are 0.98, 0.3, 0.98. Average -log of each.",
-    success="one hesitant mistake can cost less than three hesitant hits.",
+    success="the next cell prints both losses.",
 )
 
 
