@@ -79,7 +79,7 @@ EXPECTED = {
         "np.dot(a, b):       float32   a and b: float64 float64\n"
         "np.dot is NumPy's:  False\nnp.array([0.5]):    float64\n"
         "np.ones(2):         float64\na @ b:              float64\n"
-        "np.zeros(2, dtype=np.float64): float64\n",
+        "np.zeros(2, dtype=np.float64): float64\nnp.eye(2, 3):       float64\n",
         "(300, 2) float32 (300,) uint8\n",
         "[[0.33333334 0.33333334 0.33333334]\n [0.3333332  0.3333332  0.33333364]",
         "\nloss: 1.0986104\n",
@@ -93,7 +93,8 @@ EXPECTED = {
         "mean confidence in the correct class: 0.33829063\n"
         "-log of that mean:                    1.0838499\n",
         # Still patched many cells later; the seed was 0.
-        "np.random.randn(2): float32\nnp.zeros(2):        float32\nthe same data: True\n",
+        "np.random.randn(2): float32\nnp.zeros(2):        float32\nthe same data: True\n"
+        "np.dot on lists: AttributeError: 'list' object has no attribute 'astype'\n",
     ],
     "06_accuracy.ipynb": [
         "[0, 0, 1]\n",  # the loop

@@ -174,6 +174,8 @@ def constant_baseline(class_targets, n_classes):
     accuracy = frequencies.max()  # it always predicts the most common class
     # Each sample's loss is -log(frequency of its class); average over the samples.
     loss = np.mean(-np.log(frequencies[class_targets]))
+    # Spiral data, 100 per class: (1/3, ln 3). The untrained network's 0.34 and
+    # 1.0986104 sit right at this baseline: it has learned nothing yet.
     return accuracy, loss
     ### END SOLUTION''',
     cases=[
