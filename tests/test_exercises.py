@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lossbook.exercises import all_exercises, ch3, ch4, ch5, ch7
+from lossbook.exercises import all_exercises, ch3, ch4, ch5, ch6, ch7
 from lossbook.exercises._grading import Exercise
 
 EXERCISES = all_exercises()
@@ -285,14 +285,58 @@ def test_applied_softmax_twice():
     assert "applied softmax twice" in ch7.q1.evaluate(loss_from_logits).message
 
 
-def test_wrong_axis_and_returned_mean():
-    def categorical_forward(y_pred, y_true):
+def test_soft_targets_returned_mean_and_log_outside_the_sum():
+    def soft_forward(y_pred, y_true):
         clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
         if y_true.ndim == 1:
             return np.mean(-np.log(clipped[range(len(clipped)), y_true]))
-        return np.mean(-np.log(np.sum(clipped * y_true, axis=1)))
+        return np.mean(-np.sum(y_true * np.log(clipped), axis=1))
 
-    assert "returned the mean" in ch5.q1.evaluate(categorical_forward).message
+    assert "returned the mean" in ch5.q3.evaluate(soft_forward).message
+
+    def chapter_forward(y_pred, y_true):  # chapter 5's class: right for one-hot only
+        clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+        if len(y_true.shape) == 1:
+            return -np.log(clipped[range(len(clipped)), y_true])
+        return -np.log(np.sum(clipped * y_true, axis=1))
+
+    assert "the log goes inside the sum" in ch5.q3.evaluate(chapter_forward).message
+
+
+def test_predict_questions_come_before_their_reveal():
+    """5.1, 5.2 and 6.1 sit right after the cell that asks, before the cell that answers."""
+    import nbformat
+
+    for exercise, notebook, reveal in ((ch5.q1, "05_the_loss_class.ipynb", "ch05-20"),
+                                       (ch5.q2, "05_the_loss_class.ipynb", "ch05-big-code"),
+                                       (ch6.q1, "06_accuracy.ipynb", "ch06-18")):
+        ids = [c.get("id") for c in nbformat.read(NOTEBOOKS / notebook, as_version=4).cells]
+        chapter, q = exercise.name.split(".")
+        assert ids.index(f"{chapter}-{q}-task") == ids.index(exercise.place_after) + 1
+        assert ids.index(f"{chapter}-{q}-check") < ids.index(reveal)
+        assert exercise.kind == "predict" and 1 <= exercise.points <= 3
+
+
+@pytest.mark.parametrize("exercise", [e for c, e in EXERCISES if c in ("ch5", "ch6")],
+                         ids=[e.name for c, e in EXERCISES if c in ("ch5", "ch6")])
+def test_ch5_ch6_points_hidden_cases_and_options(exercise):
+    """Points 1-3; function exercises carry hidden cases the model answer passes;
+    a predict question with a fixed answer set lists its options, the answer among them."""
+    import dataclasses
+
+    assert exercise.points in (1, 2, 3)
+    if exercise.options:
+        answer = solution_of(exercise)()
+        assert answer.lower() in [option.lower() for option in exercise.options]
+        assert all(option.lower() in exercise.task.lower() for option in exercise.options)
+    elif exercise.validate is None:
+        assert exercise.hidden_cases, "a function exercise needs hidden cases"
+        hidden = copy.copy(exercise)
+        hidden.cases = exercise.hidden_cases
+        result = hidden.evaluate(solution_of(exercise))
+        assert result.status == "correct", result.message
+        shown = {repr(dataclasses.astuple(c)) for c in exercise.cases}
+        assert not any(repr(dataclasses.astuple(c)) in shown for c in exercise.hidden_cases)
 
 
 def test_float32_and_single_sample_cases_exist():
@@ -396,10 +440,48 @@ def test_model_answers_match_the_package(batch):
     if probs[range(len(probs)), labels].min() > 1e-7:  # no clipping: ch3's loss is unclipped
         assert np.isclose(solution_of(ch3.q3)(probs, built), loss.calculate(probs, labels),
                           rtol=1e-4, atol=1e-6)  # the package clips the top: ~1e-7
+    soft = np.abs(np.sin(np.arange(probs.size).reshape(probs.shape) + probs))  # any rows
+    soft /= soft.sum(axis=1, keepdims=True)
+    for targets in (labels, one_hot, soft):
+        assert np.allclose(solution_of(ch5.q3)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
     for targets in (labels, one_hot):
-        assert np.allclose(solution_of(ch5.q1)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
-    from lossbook.exercises import ch6
-    assert solution_of(ch6.q1)(probs, one_hot) == lossbook.accuracy(probs, labels)
+        assert np.allclose(solution_of(ch5.q4)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
     logits = np.log(np.clip(probs, 1e-3, 1)) * 50  # spread out, some large
     expected = lossbook.CategoricalCrossentropy(from_logits=True).calculate(logits, labels)
     assert np.isclose(solution_of(ch7.q1)(logits, labels), expected, rtol=1e-4, atol=1e-4)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 8), st.integers(2, 6), st.integers(0, 2**32 - 1))
+def test_top_k_model_answer_matches_sklearn(n_samples, n_classes, seed):
+    """No ties (continuous random rows): top-1 is lossbook.accuracy, top-k is sklearn's."""
+    from sklearn.metrics import top_k_accuracy_score
+
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.ones(n_classes), size=n_samples)
+    labels = rng.integers(0, n_classes, size=n_samples)
+    top_k_accuracy = solution_of(ch6.q2)
+    assert top_k_accuracy(probs, labels, 1) == lossbook.accuracy(probs, labels)
+    assert top_k_accuracy(probs, labels, n_classes) == 1.0
+    scores = probs[:, 1] if n_classes == 2 else probs  # sklearn's binary form
+    for k in range(1, n_classes):
+        expected = top_k_accuracy_score(labels, scores, k=k, labels=range(n_classes))
+        assert np.isclose(top_k_accuracy(probs, labels, k), expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 4), min_size=1, max_size=30), st.integers(0, 2**32 - 1))
+def test_constant_baseline_is_the_best_constant_model(labels, seed):
+    """Its loss is sklearn's log_loss of the frequency rows, and no other constant row
+    does better (Gibbs' inequality); its accuracy is the majority class's share."""
+    from sklearn.metrics import log_loss
+
+    labels = np.array(labels)
+    accuracy, loss = solution_of(ch6.q3)(labels, 5)
+    counts = np.bincount(labels, minlength=5)
+    assert accuracy == counts.max() / len(labels)
+    rows = np.tile(counts / len(labels), (len(labels), 1))
+    assert np.isclose(loss, log_loss(labels, rows, labels=range(5)), atol=1e-9)
+    other = np.random.default_rng(seed).dirichlet(np.ones(5))
+    other_loss = lossbook.CategoricalCrossentropy().calculate(np.tile(other, (len(labels), 1)), labels)
+    assert other_loss >= loss - 1e-9

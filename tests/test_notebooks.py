@@ -97,17 +97,48 @@ EXPECTED = {
     ],
     # ---- Chapters 5-7: filled in by the helper who writes those notebooks. ----
     "05_the_loss_class.ipynb": [
-        "[0.35667494 0.69314718 0.10536052]",
-        "0.38506088005216804\n0.38506088005216804",  # package: sparse and one-hot targets
+        "[0.35667494 0.69314718 0.10536052]\n0.38506088005216804\n",  # forward, calculate
+        "0.38506088005216804\n0.38506088005216804\n",  # package: sparse and one-hot targets
+        # The package differs: soft targets (full formula), logits, input checks.
+        "full formula, by hand: 1.1776474430919477\n"
+        "lb:                    1.1776474430919477\n"
+        "ours:                  0.941608539858445\n",
+        "softmax, then ours: 0.3185397696491857\nlb, from logits:    0.31853976964918584\n",
+        "ours: 1.0000000494736474e-07\nlb:   ValueError: predictions must be probabilities",
+        # nnfs.init(): four functions patched, np.array / np.ones / @ untouched.
+        "np.zeros(2):        float64\nnp.eye(2):          float64\n"
+        "np.random.randn(2): float64\nnp.dot(a, b):       float64\n",
+        "np.zeros(2):        float32\nnp.eye(2):          float32\n"
+        "np.dot(a, b):       float32   a and b: float64 float64\n"
+        "np.dot is NumPy's:  False\nnp.array([0.5]):    float64\n"
+        "np.ones(2):         float64\na @ b:              float64\n"
+        "np.zeros(2, dtype=np.float64): float64\nnp.eye(2, 3):       float64\n",
+        "(300, 2) float32 (300,) uint8\n",
         "[[0.33333334 0.33333334 0.33333334]\n [0.3333332  0.3333332  0.33333364]",
-        "loss: 1.0986104",
-        "1.0986122886681098",  # ln 3
+        "\nloss: 1.0986104\n",
+        "\n1.0986122886681098\n",  # ln 3
+        # Weights 100 times larger: same predictions, higher loss.
+        "scores 10 000 times larger: True\n"
+        "largest |score|: 0.00023326118 -> 2.3326118\nloss: 1.2435642\n",
+        "same predicted class as the small net: True\nfraction right: 0.34\n"
+        "mean loss where right: 0.6485 (0.4501 below ln 3)\n"
+        "mean loss where wrong: 1.5501 (0.4515 above ln 3)\n"
+        "mean confidence in the correct class: 0.33829063\n"
+        "-log of that mean:                    1.0838499\n",
+        # Still patched many cells later; the seed was 0.
+        "np.random.randn(2): float32\nnp.zeros(2):        float32\nthe same data: True\n"
+        "np.dot on lists: AttributeError: 'list' object has no attribute 'astype'\n",
     ],
     "06_accuracy.ipynb": [
-        "[0 0 1]",
-        "acc: 0.6666666666666666\nacc: 0.6666666666666666\nacc: 0.6666666666666666",  # sparse, one-hot, package
-        "loss: 1.0986104",
-        "acc: 0.34",
+        "[0, 0, 1]\n",  # the loop
+        "\n[0 0 1]\n",  # np.argmax
+        "[ True False  True]\nacc: 0.6666666666666666\n",
+        "acc: 0.6666666666666666\nacc: 0.6666666666666666\nacc: 0.6666666666666666\n",
+        "loss: 1.0986104\nacc: 0.34\n",
+        "batch A: predictions [0 1 1], acc: 1.0, loss: 0.3243\n"
+        "batch B: predictions [0 1 1], acc: 1.0, loss: 1.0217\n",
+        "batch C: predictions [0 1 1], acc: 1.00, loss: 1.0217\n"
+        "batch D: predictions [0 0 1], acc: 0.67, loss: 0.4148\n",
     ],
     "07_what_frameworks_do.ipynb": [
         "mean:       0.38506088005216804",
