@@ -229,3 +229,14 @@ def test_points_are_one_to_three():
 def test_every_message_template_is_one_sentence_line():
     for key, template in _grading.MESSAGES.items():
         assert "\n" not in template and template.strip() == template, key
+
+
+def test_the_teachers_page_lists_every_exercise_with_its_points():
+    from pathlib import Path
+
+    from lossbook.exercises.__main__ import TABLE_END, TABLE_START, exercise_table
+
+    page = (Path(__file__).resolve().parent.parent / "book" / "teachers.md").read_text(encoding="utf-8")
+    written = page.split(TABLE_START)[1].split(TABLE_END)[0].strip()
+    assert written == exercise_table(), \
+        "book/teachers.md differs: run `python -m lossbook.exercises table book/teachers.md`"
