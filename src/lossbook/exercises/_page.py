@@ -156,7 +156,7 @@ def normalise_text(answer: str) -> str:
 
 def _replies(exercise: Exercise, mode: str, decimals: int):
     """``(normalised answer, right?, words)`` for every answer the page should know."""
-    success = exercise.success or ""
+    success = exercise.success[:1].upper() + exercise.success[1:]
     if mode in ("choice", "text"):
         candidates = list(exercise.options) if mode == "choice" else [_expected(exercise)]
         candidates += [m.make() for m in exercise.mistakes if isinstance(_expected_or_none(m.make), str)]
