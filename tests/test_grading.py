@@ -240,3 +240,22 @@ def test_the_teachers_page_lists_every_exercise_with_its_points():
     written = page.split(TABLE_START)[1].split(TABLE_END)[0].strip()
     assert written == exercise_table(), \
         "book/teachers.md differs: run `python -m lossbook.exercises table book/teachers.md`"
+
+
+def test_in_a_jupyter_kernel_an_endless_loop_is_stopped_and_the_notebook_goes_on():
+    """The real thing: a kernel, the default time limit, cells after the check still run."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        "import time\nfrom lossbook.exercises import ch3\n"
+        "def batch_loss(softmax_outputs, class_targets):\n    while True:\n        print('again')",
+        "start = time.perf_counter()\nch3.q1.check(batch_loss)\nprint(f'{time.perf_counter() - start:.2f}')",
+        "print('the notebook goes on')",
+    )])
+    NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
+    check_line, seconds = notebook.cells[1].outputs[0]["text"].splitlines()
+    assert check_line.endswith(f"did not finish within {_grading.TIME_LIMIT:g} s (an endless loop?).")
+    print(f"\ncheck() stopped an endless print loop after {seconds} s")
+    assert _grading.TIME_LIMIT <= float(seconds) < _grading.TIME_LIMIT + 2
+    assert notebook.cells[2].outputs[0]["text"] == "the notebook goes on\n"

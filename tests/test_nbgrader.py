@@ -53,6 +53,7 @@ def course(tmp_path_factory) -> dict:
     source.mkdir(parents=True)
     for path in SOURCES:
         shutil.copy(path, source / path.name)
+    _add_a_hidden_test(source)
 
     generated = nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
     assert generated.returncode == 0, generated.stdout + generated.stderr
@@ -86,6 +87,30 @@ def course(tmp_path_factory) -> dict:
                 "notebooks": {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks},
             }
     return {"root": root, "release": release, "generated": generated, "graded": graded, "scores": scores}
+
+
+HIDDEN = ("### BEGIN HIDDEN TESTS\n"
+          "assert abs(batch_loss(np.array([[0.25, 0.75]]), np.array([1])) - 0.2876820724517809) < 1e-9\n"
+          "### END HIDDEN TESTS")
+
+
+def _add_a_hidden_test(source: Path) -> None:
+    """One more hidden test in chapter 3's first test cell, whatever the package has there."""
+    [path] = source.glob("03_*.ipynb")
+    notebook = nbformat.read(path, as_version=4)
+    [cell] = [c for c in notebook.cells if c.get("id") == "ch3-q1-test"]
+    cell.source += "\n" + HIDDEN
+    nbformat.write(notebook, path)
+
+
+def test_hidden_tests_leave_the_release_and_come_back_for_grading(course):
+    [released] = course["release"].glob("03_*.ipynb")
+    assert "BEGIN HIDDEN TESTS" not in released.read_text(encoding="utf-8")
+    [graded] = (course["root"] / "autograded" / "solutions" / ASSIGNMENT).glob("03_*.ipynb")
+    [cell] = [c for c in nbformat.read(graded, as_version=4).cells if c.get("id") == "ch3-q1-test"]
+    assert HIDDEN in cell.source
+    assert course["scores"]["solutions"]["notebooks"][graded.stem][0] == \
+        course["scores"]["solutions"]["notebooks"][graded.stem][1]
 
 
 def test_autograde_runs_without_errors(course):
