@@ -259,3 +259,55 @@ def test_in_a_jupyter_kernel_an_endless_loop_is_stopped_and_the_notebook_goes_on
     print(f"\ncheck() stopped an endless print loop after {seconds} s")
     assert _grading.TIME_LIMIT <= float(seconds) < _grading.TIME_LIMIT + 2
     assert notebook.cells[2].outputs[0]["text"] == "the notebook goes on\n"
+
+
+# --- the in-page form agrees with check(), and holds no answer -----------------------------
+
+from lossbook.exercises._page import Question, _digest, normalise_text, page_mode, unseal  # noqa: E402
+
+PAGE_QUESTIONS = [e for _, e in all_exercises() if page_mode(e) is not None]
+
+
+def _page_reply(question, answer: str):
+    spec = question.spec()
+    sealed = spec["replies"].get(_digest(spec["salt"], "id", answer).hex()[:24])
+    return None if sealed is None else unseal(spec["salt"], answer, sealed)
+
+
+@pytest.mark.parametrize("exercise", PAGE_QUESTIONS, ids=[e.name for e in PAGE_QUESTIONS])
+def test_the_page_accepts_what_check_accepts(exercise):
+    question = exercise.question()
+    spec = question.spec()
+    assert spec["mode"] == page_mode(exercise)
+    if spec["mode"] != "number":
+        for answer in exercise.options or [exercise.reference()]:
+            reply = _page_reply(question, normalise_text(answer))
+            assert reply is not None and reply["ok"] == (exercise.evaluate(lambda: answer).status == "correct")
+        return
+    expected, step = float(exercise.reference()), 10.0 ** -spec["decimals"]
+    for x in np.linspace(expected - 30 * step, expected + 30 * step, 187):
+        k = round(x / step)
+        page_ok = bool((_page_reply(question, str(k)) or {}).get("ok"))
+        check_ok = exercise.evaluate(lambda: x).status == "correct"
+        near_the_edge = exercise.evaluate(lambda: x - step / 2).status != exercise.evaluate(
+            lambda: x + step / 2).status
+        assert page_ok == check_ok or near_the_edge, (x, page_ok, check_ok)
+
+
+@pytest.mark.parametrize("exercise", PAGE_QUESTIONS, ids=[e.name for e in PAGE_QUESTIONS])
+def test_the_form_holds_no_answer_and_shows_plain_text_elsewhere(exercise):
+    question = exercise.question()
+    bundle = question._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"} and "notebook" in bundle["text/plain"]
+    answer = exercise.reference()
+    form = bundle["text/html"].split("<script>")[0].split("</style>")[1]
+    assert exercise.success not in bundle["text/html"]
+    if isinstance(answer, str):
+        assert f'"{answer}"' not in form.replace("&quot;", '"') or answer in exercise.options
+    else:
+        assert f"{float(answer):.3f}" not in form and repr(float(answer)) not in form
+
+
+def test_questions_that_cannot_be_asked_in_the_page_say_why():
+    with pytest.raises(ValueError, match="cannot be answered in the page"):
+        ch3.q1.question()

@@ -166,7 +166,7 @@ def _replies(exercise: Exercise, mode: str, decimals: int):
             yield answer, ok, success if ok else (result.mistake or "")
         return
     step = 10.0 ** -decimals
-    for k in _accepted(exercise, decimals):
+    for k in _accepted_at(exercise, decimals):
         yield str(k), True, success
     for mistake in exercise.mistakes:
         wrong = _finite_number(_expected_or_none(mistake.make))
@@ -215,10 +215,6 @@ def _decimals(exercise: Exercise) -> int:
     if chosen is None:
         raise ValueError(f"{exercise.name}: its check accepts no rounded number near the answer.")
     return chosen
-
-
-def _accepted(exercise: Exercise, decimals: int) -> tuple[int, ...]:
-    return _accepted_at(exercise, decimals)
 
 
 # --- hashing and sealing (question.js does the same in the browser) ---------------------
