@@ -161,3 +161,32 @@ def test_the_page_does_not_give_the_answer_away(built_book, chapter, exercise):
         assert right not in question and right.rstrip("0") not in question
     else:
         assert f'"{right}"' not in question.replace("&quot;", '"') or right in exercise.options
+
+
+def test_a_choice_question_from_the_keyboard_offline(browser, tmp_path):
+    """A choice question (options=...), opened from disk like an offline book."""
+    from lossbook.exercises._grading import Case, Exercise, Mistake
+
+    exercise = Exercise(
+        "chX.q1", title="t", task="t", minutes=1, kind="predict", cases=[Case(())],
+        code='def effect():\n    ### BEGIN SOLUTION\n    return "higher"\n    ### END SOLUTION',
+        reference=lambda: "higher", compare=lambda a, x: isinstance(a, str) and a.strip().lower() == x,
+        mistakes=[Mistake(lambda: "lower", "Softmax flattens the output.")], hint="Think of exp.",
+        success="softmax twice inflates the loss.", options=("higher", "lower", "the same"))
+    page_file = tmp_path / "q.html"
+    page_file.write_text("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>q</title></head>"
+                         f"<body><main>{exercise.question().html()}</main></body></html>", encoding="utf-8")
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(page_file.as_uri())
+    question = page.locator("#lossbook-q-chX-q1")
+    question.locator(".lossbook-question-check").click()
+    assert "Choose one" in question.locator(".lossbook-question-feedback").inner_text()
+    assert give(page, question, "choice", "lower") == "Not quite. Softmax flattens the output."
+    assert give(page, question, "choice", "the same").startswith("Not quite. Try again")
+    assert give(page, question, "choice", "higher") == "Correct! Softmax twice inflates the loss."
+    assert '"higher"' not in page.content().split("<script>")[0].replace("&quot;", '"').split("data-spec")[1] \
+        .split("<fieldset>")[0]
+    assert errors == []
+    page.close()
