@@ -41,8 +41,10 @@ def exercise(request) -> Exercise:
 
 
 def test_the_book_has_enough_exercises():
+    from lossbook.exercises import CHAPTERS
+
     chapters = {chapter for chapter, _ in EXERCISES}
-    assert chapters == {f"ch{n}" for n in range(1, 8)}
+    assert chapters == set(CHAPTERS) and {f"ch{n}" for n in range(1, 8)} <= chapters
     assert len(EXERCISES) >= 14
     for chapter in chapters:
         assert sum(c == chapter for c, _ in EXERCISES) >= 2, chapter
@@ -351,7 +353,7 @@ def _exercise_cells(notebook_path: Path) -> list[dict]:
     return [cell for cell in cells if cell.get("metadata", {}).get("lossbook") == "exercise"]
 
 
-@pytest.mark.parametrize("number", range(1, 8))
+@pytest.mark.parametrize("number", range(1, 8))  # ch8's notebook joins when it is added
 def test_notebook_has_its_exercises_with_solution_cells(number):
     import nbformat
 
@@ -365,13 +367,19 @@ def test_notebook_has_its_exercises_with_solution_cells(number):
         [(c.get("id"), c.cell_type, c.source, c.metadata) for c in written.cells], \
         f"{path.name} differs from its exercises: run `python -m lossbook.exercises write notebooks/`"
     cells = _exercise_cells(path)
-    solutions = [c for c in cells if "nbgrader" in c["metadata"]]
-    assert len(solutions) >= 2
+    solutions = [c for c in cells if c["metadata"].get("nbgrader", {}).get("solution")]
+    tests = [c for c in cells if c["metadata"].get("nbgrader", {}).get("grade")]
+    assert len(solutions) >= 2 and len(tests) == len(solutions)
     for cell in solutions:
-        assert cell["metadata"]["tags"] == ["hide-input"]
+        # behind a toggle in the book; left out where the page asks the question itself
+        assert cell["metadata"]["tags"] in (["hide-input"], ["remove-cell"])
         assert cell["metadata"]["nbgrader"]["solution"] is True and cell["metadata"]["nbgrader"]["grade"] is False
         assert cell["outputs"] == [] and cell["execution_count"] is None
-    grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in solutions]
+    for cell in tests:
+        meta = cell["metadata"]["nbgrader"]
+        assert meta["locked"] is True and meta["solution"] is False and meta["points"] in (1, 2, 3)
+        assert cell["metadata"]["tags"] == ["remove-cell"] and ".grade(" in "".join(cell["source"])
+    grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in solutions + tests]
     assert len(set(grade_ids)) == len(grade_ids)
 
 
@@ -390,7 +398,8 @@ def test_write_command_places_a_predict_question_after_its_anchor(tmp_path, monk
     placed = _cells.place_exercises(nb, "ch1")
     sources = [c.source for c in placed.cells]
     assert sources[1] == "Before the reveal." and sources[2].startswith("### Exercise 1.1")
-    assert sources.index("reveal()") == 2 + 3  # task, solution, check of 1.1, then the reveal
+    # task, in-page question, solution, check and test cell of 1.1, then the reveal
+    assert sources.index("reveal()") == 2 + 5
     assert sources[sources.index("## Exercises") + 2].startswith("### Exercise 1.2")
     assert [c.source for c in _cells.place_exercises(placed, "ch1").cells] == sources  # idempotent
     assert len(nb.cells) == 4  # the input is not modified

@@ -213,8 +213,74 @@ def test_non_contiguous_predictions_give_the_same_losses():
     )
 
 
-@pytest.mark.parametrize("dtype", [np.uint8, np.uint64, np.int32, np.int64, np.float32, bool])
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint64, np.int32, np.int64, np.float32, ">i8", ">u2"])
 def test_labels_of_any_integer_like_dtype(dtype):
     y_pred = np.array([[0.7, 0.3], [0.4, 0.6]])
     expected = -(math.log(0.7) + math.log(0.6)) / 2
     assert CategoricalCrossentropy().calculate(y_pred, np.array([0, 1]).astype(dtype)) == pytest.approx(expected)
+
+
+# --- inputs that fast paths used to misread ------------------------------------------
+
+from lossbook import accuracy  # noqa: E402
+
+
+def test_big_endian_predictions_are_checked_and_computed_by_value():
+    loss = CategoricalCrossentropy()
+    with pytest.raises(ValueError, match=r"probabilities in \[0, 1\]"):
+        loss.calculate(np.array([[2.0, -2.0, 0.5]], dtype=">f8"), [0])
+    for dtype in (">f8", ">f4"):
+        big = BATCH.astype(dtype)
+        np.testing.assert_allclose(loss.forward(big, TARGETS), loss.forward(BATCH, TARGETS), rtol=1e-6)
+    np.testing.assert_allclose(CategoricalCrossentropy(from_logits=True).forward(BATCH.astype(">f8"), TARGETS),
+                               cross_entropy_from_logits(BATCH, TARGETS), rtol=1e-12)
+
+
+def test_long_double_predictions_give_the_float64_result():
+    loss = CategoricalCrossentropy()
+    result = loss.calculate(BATCH.astype(np.longdouble), TARGETS)
+    assert result == pytest.approx(0.38506088005216804, rel=1e-15)
+    with pytest.raises(ValueError, match="probabilities"):
+        loss.calculate(np.array([[1.5, -0.5]], dtype=np.longdouble), [0])
+
+
+@pytest.mark.parametrize("epsilon", ["1e-7", None, np.array([1e-7]), [1e-7], True, float("nan"), complex(1e-7)])
+def test_epsilon_of_the_wrong_type_is_a_value_error(epsilon):
+    with pytest.raises(ValueError, match="epsilon"):
+        CategoricalCrossentropy(epsilon=epsilon)
+
+
+def test_epsilon_that_underflows_in_float32_is_a_value_error_not_inf():
+    loss = CategoricalCrossentropy(epsilon=1e-50)
+    with pytest.raises(ValueError, match="is 0 in float32"):
+        loss.forward(np.array([[0.0, 1.0]], dtype=np.float32), [0])
+    assert loss.forward(np.array([[0.0, 1.0]]), [0])[0] == pytest.approx(-math.log(1e-50))  # fine in float64
+    assert np.isfinite(CategoricalCrossentropy(epsilon=np.float32(1e-7)).forward(
+        np.array([[0.0, 1.0]], dtype=np.float32), [0])).all()
+
+
+def test_accuracy_rejects_nan_scores():
+    with pytest.raises(ValueError, match="NaN"):
+        accuracy(np.array([[np.nan, 0.2], [0.1, 0.9]]), [1, 1])
+    assert accuracy(np.array([[np.inf, 0.2], [-np.inf, 0.9]]), [0, 1]) == 1.0
+
+
+def test_masked_arrays_are_rejected_not_silently_unmasked():
+    masked = np.ma.masked_array(BATCH, mask=np.zeros_like(BATCH, dtype=bool))
+    masked[0, 0] = np.ma.masked
+    with pytest.raises(ValueError, match="masked"):
+        CategoricalCrossentropy().calculate(masked, TARGETS)
+    with pytest.raises(ValueError, match="masked"):
+        CategoricalCrossentropy().calculate(BATCH, np.ma.masked_array(TARGETS, mask=[0, 1, 0]))
+    with pytest.raises(ValueError, match="masked"):
+        accuracy(masked, TARGETS)
+
+
+def test_boolean_one_dimensional_labels_are_rejected():
+    with pytest.raises(ValueError, match="booleans"):
+        CategoricalCrossentropy().calculate([[0.7, 0.3], [0.2, 0.8]], np.array([True, False]))
+    with pytest.raises(ValueError, match="booleans"):
+        accuracy([[0.7, 0.3], [0.2, 0.8]], [True, False])
+    one_hot = np.array([[True, False], [False, True]])  # 2-D booleans are fine one-hot rows
+    assert CategoricalCrossentropy().calculate([[0.7, 0.3], [0.2, 0.8]], one_hot) == \
+        pytest.approx(-(math.log(0.7) + math.log(0.8)) / 2)

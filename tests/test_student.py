@@ -13,7 +13,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from lossbook.student import BEGIN, END, main, strip_solutions, write_student_edition
+from lossbook.student import (BEGIN, BEGIN_HIDDEN, END, END_HIDDEN, main, strip_region, strip_solutions,
+                              write_student_edition)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -42,9 +43,9 @@ def solution_lines(notebook) -> set[str]:
         within = False
         for line in cell.source.splitlines():
             text = line.strip()
-            if text == BEGIN:
+            if BEGIN in text:
                 within = True
-            elif text == END:
+            elif END in text:
                 within = False
             elif text:
                 (inside if within else outside).add(text)
@@ -88,6 +89,9 @@ def test_stubs_replace_solutions_and_the_rest_is_unchanged(student_dir, source):
             assert "# YOUR CODE HERE\n" in s.source and "raise NotImplementedError()" in s.source
             assert "hide-input" not in s.metadata.get("tags", [])
             assert s.metadata["nbgrader"] == t.metadata["nbgrader"]
+        elif BEGIN_HIDDEN in t.source:
+            assert BEGIN_HIDDEN not in s.source and s.source == strip_region(t.source, BEGIN_HIDDEN, END_HIDDEN)
+            assert s.metadata == t.metadata
         else:
             assert s.source == t.source and s.metadata == t.metadata
 
@@ -122,7 +126,7 @@ def test_teacher_solutions_pass_their_checks():
 def test_strip_keeps_indentation():
     source = "def f(x):\n    y = 1\n    ### BEGIN SOLUTION\n    return x + y\n    ### END SOLUTION\n"
     assert strip_solutions(source) == ("def f(x):\n    y = 1\n    # YOUR CODE HERE\n"
-                                       "    raise NotImplementedError()")
+                                       "    raise NotImplementedError()\n")  # the last newline stays, as in nbgrader
 
 
 @pytest.mark.parametrize("source, problem", [
@@ -149,7 +153,7 @@ def test_bad_arguments(tmp_path, capsys):
     assert main([str(tmp_path / "missing"), str(tmp_path / "out")]) == 2
     assert "does not exist" in capsys.readouterr().err
     assert main([str(NOTEBOOKS), str(NOTEBOOKS)]) == 2
-    assert "must differ" in capsys.readouterr().err
+    assert "is the source folder" in capsys.readouterr().err
     assert main([str(tmp_path), str(tmp_path / "out")]) == 2
     assert "no notebooks" in capsys.readouterr().err
     assert main(["only-one"]) == 2
@@ -167,8 +171,128 @@ def test_command_line_exit_code(tmp_path):
 from hypothesis import given, strategies as st  # noqa: E402
 
 
-@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"),
-                        max_size=30).filter(lambda line: line.strip() not in (BEGIN, END)), max_size=8))
+@given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\n"),
+                        max_size=30).filter(lambda line: not any(m in line for m in (BEGIN, END, BEGIN_HIDDEN,
+                                                                                     END_HIDDEN))), max_size=8))
 def test_sources_without_markers_are_unchanged(lines):
     source = "\n".join(lines)
-    assert strip_solutions(source) == "\n".join(source.splitlines())
+    assert strip_solutions(source) == source
+
+
+# --- never leaks: every spelling nbgrader strips -----------------------------------------
+
+@pytest.mark.parametrize("begin, end", [
+    ("### BEGIN SOLUTION", "### END SOLUTION"),
+    ("###BEGIN SOLUTION", "###END SOLUTION"),
+    ("## BEGIN SOLUTION", "## END SOLUTION"),
+    ("# BEGIN SOLUTION  (teacher's note)", "# END SOLUTION -- done"),
+    ("    ### BEGIN SOLUTION", "    ### END SOLUTION"),
+])
+def test_every_marker_spelling_nbgrader_strips_is_stripped(begin, end):
+    source = f"def f(x):\n{begin}\n    return 42  # secret\n{end}\n"
+    stripped = strip_solutions(source)
+    assert "secret" not in stripped and "SOLUTION" not in stripped
+    assert "raise NotImplementedError()" in stripped
+
+
+def _notebook(*cells):
+    return nbformat.v4.new_notebook(cells=list(cells), metadata={"kernelspec": {
+        "display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}})
+
+
+def test_solution_cells_without_markers_markdown_raw_and_hidden_tests():
+    from lossbook.student import student_notebook
+
+    solution = {"nbgrader": {"solution": True, "grade": False, "grade_id": "a", "locked": False,
+                             "schema_version": 3}, "tags": ["hide-input"]}
+    test = {"nbgrader": {"solution": False, "grade": True, "grade_id": "t", "locked": True, "points": 1,
+                         "schema_version": 3}}
+    raw = nbformat.v4.new_raw_cell("keep\n<!-- BEGIN SOLUTION -->\nsecret raw\n<!-- END SOLUTION -->")
+    notebook = _notebook(
+        nbformat.v4.new_code_cell("x = 42  # secret, no markers", metadata=solution),
+        nbformat.v4.new_markdown_cell("The answer is secret.", metadata={"nbgrader": dict(solution["nbgrader"])}),
+        nbformat.v4.new_markdown_cell("Explain:\n<!-- BEGIN SOLUTION -->\nsecret words\n<!-- END SOLUTION -->"),
+        raw,
+        nbformat.v4.new_code_cell("check(f)\n### BEGIN HIDDEN TESTS\nassert f(2) == 'secret'\n### END HIDDEN TESTS",
+                                  metadata=test),
+    )
+    student = student_notebook(notebook)
+    sources = [cell.source for cell in student.cells]
+    assert sources[0] == "# YOUR CODE HERE\nraise NotImplementedError()"
+    assert sources[1] == "YOUR ANSWER HERE"
+    assert sources[2] == "Explain:\nYOUR ANSWER HERE"
+    assert sources[3] == "keep\nYOUR ANSWER HERE"
+    assert sources[4] == "check(f)"
+    assert not any("secret" in source for source in sources)
+    assert "tags" not in student.cells[0].metadata
+    assert notebook.cells[0].source == "x = 42  # secret, no markers"  # the input is not modified
+
+
+# --- never loses: no write goes into a source notebook -----------------------------------
+
+def _teacher_folder(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    nbformat.write(_notebook(nbformat.v4.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n"
+                                                       "    ### END SOLUTION")), src / "01_a.ipynb")
+    return src, (src / "01_a.ipynb").read_bytes()
+
+
+@pytest.mark.parametrize("link", ["hard", "symbolic"])
+def test_a_linked_notebook_in_the_output_is_replaced_not_written_through(tmp_path, link, capsys):
+    import os
+
+    src, before = _teacher_folder(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (os.link if link == "hard" else os.symlink)(src / "01_a.ipynb", out / "01_a.ipynb")
+    assert main([str(src), str(out)]) == 0
+    assert (src / "01_a.ipynb").read_bytes() == before
+    assert not (out / "01_a.ipynb").is_symlink() and "NotImplementedError" in (out / "01_a.ipynb").read_text()
+    assert not os.path.samefile(src / "01_a.ipynb", out / "01_a.ipynb")
+    assert [p.name for p in out.iterdir()] == ["01_a.ipynb"]  # no temporary file left behind
+
+
+def test_an_output_folder_that_is_the_source_under_another_name_is_refused(tmp_path, capsys):
+    src, before = _teacher_folder(tmp_path)
+    (tmp_path / "alias").symlink_to(src, target_is_directory=True)
+    assert main([str(src), str(tmp_path / "alias")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "is the source folder" in err
+    assert (src / "01_a.ipynb").read_bytes() == before
+
+
+@pytest.mark.parametrize("content, words", [
+    ("{not json", "not valid JSON"),
+    ('{"hello": 1}', "not a Jupyter notebook"),
+    ('[1, 2]', "not a Jupyter notebook"),
+    ('{"cells": [{"cell_type": "spam"}], "nbformat": 4, "nbformat_minor": 5, "metadata": {}}',
+     "not a valid notebook"),
+    (b"\xff\xfe\x00bad", "cannot read it"),
+])
+def test_bad_notebooks_get_one_line_naming_the_file(tmp_path, capsys, content, words):
+    src, _ = _teacher_folder(tmp_path)
+    bad = src / "02_bad.ipynb"
+    bad.write_bytes(content if isinstance(content, bytes) else content.encode())
+    assert main([str(src), str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "02_bad.ipynb" in err and words in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()  # nothing half-written
+
+
+def test_a_file_given_for_a_folder(tmp_path, capsys):
+    src, _ = _teacher_folder(tmp_path)
+    assert main([str(src / "01_a.ipynb"), str(tmp_path / "out")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+    (tmp_path / "taken").write_text("x")
+    assert main([str(src), str(tmp_path / "taken")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_unbalanced_markers_of_any_spelling_exit_2_without_traceback(tmp_path):
+    src, _ = _teacher_folder(tmp_path)
+    nbformat.write(_notebook(nbformat.v4.new_code_cell("x = 1\n## END SOLUTION")), src / "03_c.ipynb")
+    done = subprocess.run([sys.executable, "-m", "lossbook.student", str(src), str(tmp_path / "out")],
+                          capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "03_c.ipynb, cell 0" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "out").exists()

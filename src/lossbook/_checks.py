@@ -15,8 +15,10 @@ def as_predictions(y_pred, *, from_logits: bool = False) -> np.ndarray:
     float32 stays float32 (as in nnfs); integers and booleans become float64.
     """
     y_pred = as_batch(y_pred)
-    if y_pred.dtype.kind != "f":
-        y_pred = y_pred.astype(np.float64)
+    if y_pred.dtype.kind != "f" or y_pred.dtype.itemsize > 8:
+        y_pred = y_pred.astype(np.float64)  # ints, booleans and long double compute in float64
+    elif not y_pred.dtype.isnative:
+        y_pred = y_pred.astype(y_pred.dtype.newbyteorder("="))  # big-endian: same values, native bytes
     if from_logits:
         if not np.isfinite(y_pred).all():
             raise ValueError("logits contain NaN or infinity; every logit must be a finite number.")
@@ -59,8 +61,38 @@ def as_targets(y_true, n_samples: int, n_classes: int) -> np.ndarray:
     )
 
 
+def as_epsilon(epsilon) -> float:
+    """Return ``epsilon`` as a float in (0, 0.5), or raise a ValueError that says why not."""
+    if isinstance(epsilon, (bool, np.bool_)) or not isinstance(epsilon, (int, float, np.integer, np.floating)):
+        raise ValueError(f"epsilon must be one small positive number, like 1e-7; got {epsilon!r} "
+                         f"({type(epsilon).__name__}).")
+    if not 0 < epsilon < 0.5:
+        raise ValueError(f"epsilon must be a small positive number below 0.5, like 1e-7; got {epsilon}.")
+    return float(epsilon)
+
+
+def epsilon_in(dtype: np.dtype, epsilon: float):
+    """``epsilon`` in the predictions' float dtype; a ValueError if it rounds to 0 there."""
+    small = dtype.type(epsilon)
+    if small == 0:
+        raise ValueError(f"epsilon={epsilon} is 0 in {dtype} (too small for that precision), so a "
+                         f"confidence of 0 would give an infinite loss; use a larger epsilon such as "
+                         f"{np.finfo(dtype).eps:.0e}, or float64 predictions.")
+    return small
+
+
+def no_nan(y_pred: np.ndarray) -> np.ndarray:
+    """Raise a ValueError if float scores contain NaN (argmax would pick the NaN)."""
+    if y_pred.dtype.kind == "f" and np.isnan(y_pred).any():
+        raise ValueError("predictions contain NaN, so no class can be called the highest; "
+                         "find where the NaN comes from (often log(0) or 0/0) and fix it first.")
+    return y_pred
+
+
 def _all_in_unit_interval(values: np.ndarray) -> bool:
     """True if every float is in [0, 1] and none is NaN, in one pass over memory.
+
+    Needs native byte order (``as_predictions`` converts big-endian input first).
 
     For non-negative IEEE floats the bit pattern, read as an unsigned integer, grows
     with the value; negatives (sign bit set), infinities and NaN all read as larger
@@ -72,6 +104,9 @@ def _all_in_unit_interval(values: np.ndarray) -> bool:
 
 
 def _numeric(values, name: str) -> np.ndarray:
+    if isinstance(values, np.ma.MaskedArray):
+        raise ValueError(f"{name} are a masked array; the loss cannot skip masked entries. Drop the "
+                         "masked samples first (keep = ~y.mask.any(axis=-1)) or fill them: y.filled(value).")
     array = np.asarray(values)
     if array.dtype.kind not in "biuf":
         raise ValueError(f"{name} must be numbers; got an array of dtype {array.dtype}.")
@@ -84,8 +119,13 @@ def _sparse_labels(labels: np.ndarray, n_samples: int, n_classes: int) -> np.nda
             f"got {n_samples} predictions but {labels.shape[0]} labels; "
             "there must be one label per sample."
         )
-    if labels.dtype.kind in "fb":
-        if labels.dtype.kind == "f" and not np.array_equal(labels, np.floor(labels)):
+    if labels.dtype.kind == "b":
+        raise ValueError(
+            "sparse labels are booleans (True/False), not class indices. If True means class 1, "
+            "pass labels.astype(int); for one-hot targets pass a 2-D array (n_samples, n_classes)."
+        )
+    if labels.dtype.kind == "f":
+        if not np.array_equal(labels, np.floor(labels)):
             raise ValueError(
                 "sparse labels must be whole class indices like 0, 1, 2; got fractional values. "
                 "For probabilities per class, pass 2-D targets of shape (n_samples, n_classes)."

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_predictions, as_targets
+from ._checks import as_epsilon, as_predictions, as_targets, epsilon_in
 
 
 class Loss:
@@ -41,9 +41,7 @@ class CategoricalCrossentropy(Loss):
     """
 
     def __init__(self, epsilon: float = 1e-7, from_logits: bool = False):
-        if not 0 < epsilon < 0.5:
-            raise ValueError(f"epsilon must be a small positive number below 0.5, like 1e-7; got {epsilon}.")
-        self.epsilon = epsilon
+        self.epsilon = as_epsilon(epsilon)
         self.from_logits = from_logits
 
     def forward(self, y_pred, y_true) -> np.ndarray:
@@ -53,14 +51,15 @@ class CategoricalCrossentropy(Loss):
         y_true = as_targets(y_true, n_samples, n_classes)
         if self.from_logits:
             return _from_logits(y_pred, y_true)
+        epsilon = epsilon_in(y_pred.dtype, self.epsilon)
         if y_true.ndim == 1:
             # Pick each sample's correct confidence first: clip and log only those.
             # `correct` is a fresh array of our own, so working in place is safe.
             correct = _pick(y_pred, y_true)
-            np.clip(correct, self.epsilon, 1 - self.epsilon, out=correct)
+            np.clip(correct, epsilon, 1 - epsilon, out=correct)
             np.log(correct, out=correct)
             return np.negative(correct, out=correct)
-        clipped = np.clip(y_pred, self.epsilon, 1 - self.epsilon)
+        clipped = np.clip(y_pred, epsilon, 1 - epsilon)
         return -np.sum(y_true * np.log(clipped), axis=1).astype(y_pred.dtype, copy=False)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_batch, as_targets
+from ._checks import as_batch, as_targets, no_nan
 
 
 def accuracy(y_pred, y_true) -> float:
@@ -15,7 +15,7 @@ def accuracy(y_pred, y_true) -> float:
     >>> accuracy([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]], [0, 1, 1])
     0.6666666666666666
     """
-    y_pred = as_batch(y_pred)  # any scores will do: argmax needs no probabilities
+    y_pred = no_nan(as_batch(y_pred))  # any scores will do: argmax needs no probabilities
     y_true = as_targets(y_true, *y_pred.shape)
     if y_true.ndim == 2:
         y_true = np.argmax(y_true, axis=1)

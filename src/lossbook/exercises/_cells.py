@@ -1,11 +1,22 @@
 """Write a chapter's exercises into its notebook, after the ``## Exercises`` heading.
 
-Every exercise becomes: a markdown cell (the task and its estimated time), for a
-debugging exercise a visible cell with the buggy code, the solution cell (nbgrader
-solution metadata, tagged ``hide-input`` so the book shows it behind a "Show the
-solution" toggle) and
-a check cell. All these cells carry ``metadata.lossbook = "exercise"``, so writing
-them again replaces them instead of adding a second copy.
+Every exercise becomes:
+
+- a markdown cell: the task and its estimated time;
+- for a predict question answerable in the page (``_page.page_mode``), a cell
+  ``chN.qK.question()`` whose output the book shows as a form (tag ``remove-input``);
+- for a debugging exercise, a visible cell with the buggy code;
+- the solution cell: nbgrader solution metadata, tagged ``hide-input`` so the book
+  shows it behind a "Show the solution" toggle (``remove-cell`` for an in-page
+  question, so the page does not give its answer away);
+- the check cell (``check``, with ``hint`` and ``solution`` ready to uncomment);
+- the autograder test cell: locked, ``grade: true`` with the exercise's points, a
+  stable ``grade_id``; it calls ``grade`` (one line for a student, an
+  AssertionError while nbgrader grades) and holds the hidden tests between
+  ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``. The book leaves it out.
+
+All these cells carry ``metadata.lossbook = "exercise"``, so writing them again
+replaces them instead of adding a second copy.
 """
 from __future__ import annotations
 
@@ -13,11 +24,35 @@ import importlib
 from pathlib import Path
 
 MARK = "exercise"
+NBGRADER_SCHEMA = 3
 
 
-def exercise_cells(chapter: str, *, with_ids: bool = True) -> list:
-    """The notebook cells for ``chapter`` ("ch1" ... "ch7"), as nbformat cells."""
+def grade_id(chapter: str, q: str, what: str) -> str:
+    """The stable nbgrader ``grade_id`` of an exercise's cell, e.g. ``ch3-q1-test``."""
+    return f"{chapter}-{q}-{what}"
+
+
+def test_source(exercise, chapter: str, q: str) -> str:
+    """The autograder test cell's code."""
+    lines = [f"# Autograder test, {exercise.points} point{'s' if exercise.points > 1 else ''}: "
+             "nbgrader runs this cell when it grades. Leave it as it is.",
+             f"{chapter}.{q}.grade({exercise.function_name})"]
+    if exercise.hidden_cases:
+        lines += ["### BEGIN HIDDEN TESTS",
+                  f"{chapter}.{q}.grade({exercise.function_name}, hidden=True)",
+                  "### END HIDDEN TESTS"]
+    return "\n".join(lines)
+
+
+def exercise_groups(chapter: str, *, with_ids: bool = True) -> list[tuple[str | None, list]]:
+    """``chapter``'s exercise cells by where they go: ``[(anchor cell id or None, cells), ...]``.
+
+    ``None`` means under the ``## Exercises`` heading (the import cell comes first there);
+    an id means right after the chapter cell with that id (``Exercise.place_after``).
+    """
     import nbformat
+
+    from ._page import page_mode
 
     module = importlib.import_module(f"lossbook.exercises.{chapter}")
     number = chapter[2:]
@@ -31,42 +66,46 @@ def exercise_cells(chapter: str, *, with_ids: bool = True) -> list:
             new.pop("id", None)
         return new
 
-    cells = [cell("code", f"from lossbook.exercises import {chapter}  # the checks for these exercises\n\n"
-                  "# For each exercise: write the function, run its cell, then run the check cell below it.\n"
-                  f"# Stuck? Uncomment {chapter}.qK.hint(); to compare with a model answer, {chapter}.qK.solution().",
-                  f"{chapter}-exercises-import")]
+    first = f"{chapter}.q1"
+    groups: dict[str | None, list] = {None: [cell(
+        "code", f"from lossbook.exercises import {chapter}  # the checks for these exercises\n\n"
+        "# For each exercise: write the function, run its cell, then run the check cell below it.\n"
+        f"# Stuck? Each check cell has a hint ready to uncomment, like {first}.hint();\n"
+        f"# {first}.solution() shows a model answer.", f"{chapter}-exercises-import")]}
     for index, exercise in enumerate(module.EXERCISES, start=1):
         q = f"q{index}"
         assert exercise.name == f"{chapter}.{q}", exercise.name
+        in_page = page_mode(exercise) is not None
         heading = (f"### Exercise {number}.{index}: {exercise.title}\n\n"
-                   f"*{exercise.kind.capitalize()}, about {exercise.minutes} minutes.*\n\n{exercise.task}")
-        cells.append(cell("markdown", heading, f"{chapter}-{q}-task"))
+                   f"*{exercise.kind.capitalize()}, about {exercise.minutes} minutes, "
+                   f"{exercise.points} point{'s' if exercise.points > 1 else ''}.*\n\n{exercise.task}")
+        own = [cell("markdown", heading, f"{chapter}-{q}-task")]
+        if in_page:
+            own.append(cell("code", f"{chapter}.{q}.question()  # in the book's web page: answer it right there",
+                            f"{chapter}-{q}-question", tags=["remove-input"]))
         if exercise.setup:
-            cells.append(cell("code", exercise.setup, f"{chapter}-{q}-given"))
-        nbgrader = {"solution": True, "grade": False, "grade_id": f"{chapter}-{q}-{exercise.function_name}",
-                    "locked": False, "schema_version": 3}
-        cells.append(cell("code", exercise.code, f"{chapter}-{q}-solution", tags=["hide-input"], nbgrader=nbgrader,
-                          mystnb={"code_prompt_show": "Show the solution", "code_prompt_hide": "Hide the solution"}))
-        cells.append(cell("code", f"{chapter}.{q}.check({exercise.function_name})\n"
-                          f"# {chapter}.{q}.hint()\n# {chapter}.{q}.solution()", f"{chapter}-{q}-check"))
-    return cells
-
-
-def exercise_groups(chapter: str, *, with_ids: bool = True) -> list[tuple[str | None, list]]:
-    """``exercise_cells`` split by where they go: ``[(anchor cell id or None, cells), ...]``.
-
-    ``None`` means under the ``## Exercises`` heading (the import cell comes first there);
-    an id means right after the chapter cell with that id (``Exercise.place_after``).
-    """
-    module = importlib.import_module(f"lossbook.exercises.{chapter}")
-    cells = exercise_cells(chapter, with_ids=with_ids)
-    groups: dict[str | None, list] = {None: [cells[0]]}
-    rest = iter(cells[1:])
-    for exercise in module.EXERCISES:
-        own = [next(rest)]  # the task cell
-        own += [next(rest) for _ in range(3 if exercise.setup else 2)]
+            own.append(cell("code", exercise.setup, f"{chapter}-{q}-given"))
+        solution = {"solution": True, "grade": False, "locked": False, "task": False,
+                    "grade_id": grade_id(chapter, q, exercise.function_name), "schema_version": NBGRADER_SCHEMA}
+        own.append(cell("code", exercise.code, f"{chapter}-{q}-solution",
+                        tags=["remove-cell"] if in_page else ["hide-input"], nbgrader=solution,
+                        mystnb={"code_prompt_show": "Show the solution", "code_prompt_hide": "Hide the solution"}))
+        check = cell("code", f"{chapter}.{q}.check({exercise.function_name})\n"
+                     f"# {chapter}.{q}.hint()\n# {chapter}.{q}.solution()", f"{chapter}-{q}-check")
+        if in_page:
+            check.metadata["tags"] = ["remove-cell"]
+        own.append(check)
+        test = {"solution": False, "grade": True, "locked": True, "task": False, "points": exercise.points,
+                "grade_id": grade_id(chapter, q, "test"), "schema_version": NBGRADER_SCHEMA}
+        own.append(cell("code", test_source(exercise, chapter, q), f"{chapter}-{q}-test",
+                        tags=["remove-cell"], nbgrader=test))
         groups.setdefault(exercise.place_after, []).extend(own)
     return list(groups.items())
+
+
+def exercise_cells(chapter: str, *, with_ids: bool = True) -> list:
+    """All of ``chapter``'s exercise cells ("ch1" ... "ch8"), as nbformat cells."""
+    return [cell for _, cells in exercise_groups(chapter, with_ids=with_ids) for cell in cells]
 
 
 def place_exercises(notebook, chapter: str, where: str = "notebook"):

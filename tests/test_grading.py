@@ -1,0 +1,313 @@
+"""check() cannot hang, flood, flatter or leak; grade() is the nbgrader test cell.
+
+Complements test_exercises.py (every exercise's right and wrong answers).
+"""
+from __future__ import annotations
+
+import random
+import time
+
+import numpy as np
+import pytest
+
+from lossbook.exercises import _grading, all_exercises, ch2, ch3
+from lossbook.exercises._grading import MAX_LINE, Case, NotPassed
+
+FAST = 0.5  # seconds: a short time limit keeps these tests quick
+
+
+@pytest.fixture
+def quick(monkeypatch):
+    """ch3.q1 with a 0.5 s time limit."""
+    monkeypatch.setattr(ch3.q1, "time_limit", FAST)
+    return ch3.q1
+
+
+def batch_loss(softmax_outputs, class_targets):
+    return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
+
+
+# --- a time limit per call -----------------------------------------------------------
+
+def _endless(*args):
+    while True:
+        pass
+
+
+def _endless_print(*args):
+    while True:
+        print("x" * 1000)
+
+
+def _sleeps(*args):
+    time.sleep(60)
+
+
+@pytest.mark.parametrize("answer", [_endless, _endless_print, _sleeps])
+def test_an_endless_loop_is_stopped_and_reported(quick, answer, capsys):
+    start = time.perf_counter()
+    quick.check(answer)
+    elapsed = time.perf_counter() - start
+    out = capsys.readouterr().out
+    assert out == "Incorrect: for " + quick.cases[0].label + \
+        ": your function did not finish within 0.5 s (an endless loop?).\n"
+    assert elapsed < FAST + 1.0
+    quick.check(batch_loss)  # the notebook stays usable
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_default_time_limit_message_uses_the_limit():
+    assert _grading.TIME_LIMIT <= 10
+    assert ch3.q1.time_limit == _grading.TIME_LIMIT
+
+
+def _stubborn_once(*args):
+    """Catches the first interrupt (a learner's bare except), then loops again."""
+    try:
+        while True:
+            pass
+    except BaseException:  # noqa: B036 - a learner might write exactly this
+        pass
+    while True:
+        pass
+
+
+def test_a_loop_that_catches_the_interrupt_is_still_stopped(quick):
+    start = time.perf_counter()
+    assert "did not finish within 0.5 s" in quick.evaluate(_stubborn_once).message
+    assert time.perf_counter() - start < FAST + 1.0
+
+
+def test_the_limit_also_works_off_the_main_thread(quick):
+    import threading
+
+    found = {}
+    thread = threading.Thread(target=lambda: found.setdefault("r", quick.evaluate(_endless)))
+    thread.start()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert "did not finish within 0.5 s" in found["r"].message
+
+
+# --- never Correct for the wrong kind of answer -------------------------------------
+
+@pytest.mark.parametrize("answer", ["0.693", " 0.693 ", b"0.693", np.str_("0.693"), ["0.693"]])
+def test_text_is_never_correct(answer):
+    result = ch2.q3.evaluate(lambda: answer)
+    assert result.status == "incorrect"
+    assert "text" in result.message and "return a number" in result.message
+
+
+@pytest.mark.parametrize("answer", [complex(0.6931, 0), np.complex128(0.6931 + 0j),
+                                    np.array(0.6931 + 0j), [0.6931 + 0j]])
+def test_complex_is_never_correct(answer):
+    result = ch2.q3.evaluate(lambda: answer)
+    assert result.status == "incorrect" and "complex number" in result.message
+
+
+def test_text_answers_to_a_batch_exercise_are_never_correct():
+    result = ch3.q1.evaluate(lambda p, t: str(batch_loss(p, t)))
+    assert result.status == "incorrect" and "returned text" in result.message
+    result = ch3.q1.evaluate(lambda p, t: batch_loss(p, t) + 0j)
+    assert result.status == "incorrect" and "complex" in result.message
+
+
+# --- exactly one line ------------------------------------------------------------------
+
+def _raises_long(*args):
+    raise ValueError("first line\nsecond line\n" + "y" * 5000)
+
+
+def test_messages_are_one_line_and_cut(capsys):
+    ch3.q1.check(_raises_long)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and len(out) <= MAX_LINE + 1
+    assert out.startswith("Incorrect: for ") and "first line second line" in out and out.endswith("…\n")
+
+
+def test_a_huge_wrong_answer_is_shown_short(capsys):
+    ch3.q1.check(lambda p, t: np.arange(10**6) * 1.0)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and len(out) <= MAX_LINE + 1
+
+
+# --- no leaked side effects -------------------------------------------------------------
+
+def _vandal(*args):
+    import matplotlib
+    import nnfs
+
+    nnfs.init()
+    np.random.seed(123)
+    random.seed(123)
+    np.set_printoptions(precision=2, suppress=True)
+    matplotlib.rcParams["lines.linewidth"] = 9
+    return batch_loss(*args)
+
+
+def test_global_changes_do_not_outlive_the_check(capsys):
+    import matplotlib
+
+    dot, zeros, randn = np.dot, np.zeros, np.random.randn
+    np_state, py_state = np.random.get_state(), random.getstate()
+    options = np.get_printoptions()
+    width = matplotlib.rcParams["lines.linewidth"]
+    ch3.q1.check(_vandal)
+    assert capsys.readouterr().out.startswith("Correct")
+    assert (np.dot, np.zeros, np.random.randn) == (dot, zeros, randn)
+    assert np.zeros(2).dtype == np.float64
+    assert all(np.array_equal(a, b) for a, b in zip(np.random.get_state(), np_state))
+    assert random.getstate() == py_state
+    assert np.get_printoptions() == options
+    assert matplotlib.rcParams["lines.linewidth"] == width
+
+
+# --- solutions switched off --------------------------------------------------------------
+
+@pytest.mark.parametrize("chapter, exercise", all_exercises(), ids=[e.name for _, e in all_exercises()])
+def test_no_solutions_hides_solution_code_too(chapter, exercise, monkeypatch, capsys):
+    monkeypatch.setenv("LOSSBOOK_NO_SOLUTIONS", "1")
+    assert f"def {exercise.function_name}" not in exercise.solution_code()
+    exercise.solution()
+    assert "LOSSBOOK_NO_SOLUTIONS" in capsys.readouterr().out
+    monkeypatch.setenv("LOSSBOOK_NO_SOLUTIONS", "0")
+    assert f"def {exercise.function_name}" in exercise.solution_code()
+
+
+# --- grade(): the nbgrader test cell -----------------------------------------------------
+
+def _stub(*args):
+    raise NotImplementedError()
+
+
+def test_grade_prints_the_check_line_in_a_students_run(monkeypatch, capsys):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    for answer in (batch_loss, _stub, lambda p, t: 0):
+        ch3.q1.check(answer)
+        line = capsys.readouterr().out
+        ch3.q1.grade(answer)  # never raises for a student
+        assert capsys.readouterr().out == line
+
+
+@pytest.mark.parametrize("mode", ["autograde", "validate"])
+def test_grade_raises_the_one_line_while_nbgrader_grades(monkeypatch, capsys, mode):
+    monkeypatch.setenv("NBGRADER_EXECUTION", mode)
+    ch3.q1.grade(batch_loss)
+    assert capsys.readouterr().out.startswith("Correct")
+    for answer, start in ((_stub, "Not attempted"), (lambda p, t: 0, "Incorrect:")):
+        with pytest.raises(NotPassed) as raised:
+            ch3.q1.grade(answer)
+        assert isinstance(raised.value, AssertionError)
+        assert str(raised.value) == ch3.q1.evaluate(answer).message and str(raised.value).startswith(start)
+
+
+def test_hidden_cases_are_graded_only_with_hidden(monkeypatch, capsys):
+    monkeypatch.setattr(ch3.q1, "hidden_cases", [Case((np.array([[0.25, 0.75]]), np.array([1])), "a hidden batch")])
+
+    def only_visible(p, t):  # right on the visible cases, wrong on the hidden one
+        return batch_loss(p, t) if p.shape != (1, 2) else 0.0
+
+    assert ch3.q1.evaluate(only_visible).status == "correct"
+    hidden = ch3.q1.evaluate(only_visible, hidden=True)
+    assert hidden.status == "incorrect" and "a hidden batch" in hidden.message
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    ch3.q1.grade(batch_loss, hidden=True)
+    assert capsys.readouterr().out == ""  # silent when right
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(NotPassed):
+        ch3.q1.grade(only_visible, hidden=True)
+
+
+def test_points_are_one_to_three():
+    for _, exercise in all_exercises():
+        assert exercise.points in (1, 2, 3)
+    with pytest.raises(ValueError, match="points"):
+        _grading.Exercise("chX.q1", title="t", task="t", minutes=1, kind="practice",
+                          code="def f():\n    return 1", cases=[Case(())], hint="h", points=5)
+
+
+def test_every_message_template_is_one_sentence_line():
+    for key, template in _grading.MESSAGES.items():
+        assert "\n" not in template and template.strip() == template, key
+
+
+def test_the_teachers_page_lists_every_exercise_with_its_points():
+    from pathlib import Path
+
+    from lossbook.exercises.__main__ import TABLE_END, TABLE_START, exercise_table
+
+    page = (Path(__file__).resolve().parent.parent / "book" / "teachers.md").read_text(encoding="utf-8")
+    written = page.split(TABLE_START)[1].split(TABLE_END)[0].strip()
+    assert written == exercise_table(), \
+        "book/teachers.md differs: run `python -m lossbook.exercises table book/teachers.md`"
+
+
+def test_in_a_jupyter_kernel_an_endless_loop_is_stopped_and_the_notebook_goes_on():
+    """The real thing: a kernel, the default time limit, cells after the check still run."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
+        "import time\nfrom lossbook.exercises import ch3\n"
+        "def batch_loss(softmax_outputs, class_targets):\n    while True:\n        print('again')",
+        "start = time.perf_counter()\nch3.q1.check(batch_loss)\nprint(f'{time.perf_counter() - start:.2f}')",
+        "print('the notebook goes on')",
+    )])
+    NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
+    check_line, seconds = notebook.cells[1].outputs[0]["text"].splitlines()
+    assert check_line.endswith(f"did not finish within {_grading.TIME_LIMIT:g} s (an endless loop?).")
+    print(f"\ncheck() stopped an endless print loop after {seconds} s")
+    assert _grading.TIME_LIMIT <= float(seconds) < _grading.TIME_LIMIT + 2
+    assert notebook.cells[2].outputs[0]["text"] == "the notebook goes on\n"
+
+
+# --- the in-page form agrees with check(), and holds no answer -----------------------------
+
+from lossbook.exercises._page import Question, _digest, normalise_text, page_mode, unseal  # noqa: E402
+
+PAGE_QUESTIONS = [e for _, e in all_exercises() if page_mode(e) is not None]
+
+
+def _page_reply(question, answer: str):
+    spec = question.spec()
+    sealed = spec["replies"].get(_digest(spec["salt"], "id", answer).hex()[:24])
+    return None if sealed is None else unseal(spec["salt"], answer, sealed)
+
+
+@pytest.mark.parametrize("exercise", PAGE_QUESTIONS, ids=[e.name for e in PAGE_QUESTIONS])
+def test_the_page_accepts_what_check_accepts(exercise):
+    question = exercise.question()
+    spec = question.spec()
+    assert spec["mode"] == page_mode(exercise)
+    if spec["mode"] != "number":
+        for answer in exercise.options or [exercise.reference()]:
+            reply = _page_reply(question, normalise_text(answer))
+            assert reply is not None and reply["ok"] == (exercise.evaluate(lambda: answer).status == "correct")
+        return
+    expected, step = float(exercise.reference()), 10.0 ** -spec["decimals"]
+    for x in np.linspace(expected - 30 * step, expected + 30 * step, 187):
+        k = round(x / step)
+        page_ok = bool((_page_reply(question, str(k)) or {}).get("ok"))
+        check_ok = exercise.evaluate(lambda: x).status == "correct"
+        near_the_edge = exercise.evaluate(lambda: x - step / 2).status != exercise.evaluate(
+            lambda: x + step / 2).status
+        assert page_ok == check_ok or near_the_edge, (x, page_ok, check_ok)
+
+
+@pytest.mark.parametrize("exercise", PAGE_QUESTIONS, ids=[e.name for e in PAGE_QUESTIONS])
+def test_the_form_holds_no_answer_and_shows_plain_text_elsewhere(exercise):
+    question = exercise.question()
+    bundle = question._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"} and "notebook" in bundle["text/plain"]
+    answer = exercise.reference()
+    form = bundle["text/html"].split("<script>")[0].split("</style>")[1]
+    assert exercise.success not in bundle["text/html"]
+    if isinstance(answer, str):
+        assert f'"{answer}"' not in form.replace("&quot;", '"') or answer in exercise.options
+    else:
+        assert f"{float(answer):.3f}" not in form and repr(float(answer)) not in form
+
+
+def test_questions_that_cannot_be_asked_in_the_page_say_why():
+    with pytest.raises(ValueError, match="cannot be answered in the page"):
+        ch3.q1.question()

@@ -1,0 +1,172 @@
+"""Real nbgrader grades the whole book, as a teacher would run it.
+
+1. A course folder with every chapter notebook as one assignment; ``nbgrader
+   generate_assignment`` makes the release.
+2. Three submissions: the solutions (the source notebooks), the untouched stubs
+   (the release), and every stub replaced by ``return 0``.
+3. ``nbgrader autograde`` grades them; the gradebook must say: full marks, 0, and
+   at most 10 % of the marks, with no autograde errors.
+
+Also: the release equals ``lossbook.student``'s output on every chapter, apart from
+the metadata nbgrader adds. nbgrader is a test-only dependency (requirements-test.txt).
+Its gradebook runs the ``alembic`` command from PATH, hence the venv's bin on PATH.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lossbook.exercises import all_exercises
+from lossbook.student import BEGIN, BEGIN_HIDDEN, write_student_edition
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+SOURCES = sorted(NOTEBOOKS.glob("*.ipynb"))
+BIN = Path(sys.executable).parent
+ASSIGNMENT = "lossbook"
+SUBMISSIONS = ("solutions", "stubs", "zeros")
+NBGRADER_KEYS = {"editable", "deletable", "trusted"}  # cell metadata nbgrader's release adds
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")])))
+    return subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("course")
+    (root / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        f"c.CourseDirectory.root = {str(root)!r}\n"
+        f"c.CourseDirectory.course_id = {ASSIGNMENT!r}\n"
+        "c.Execute.timeout = 300\n", encoding="utf-8")
+    source = root / "source" / ASSIGNMENT
+    source.mkdir(parents=True)
+    for path in SOURCES:
+        shutil.copy(path, source / path.name)
+    _add_a_hidden_test(source)
+
+    generated = nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    release = root / "release" / ASSIGNMENT
+
+    for student in SUBMISSIONS:
+        (root / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
+    for path in SOURCES:
+        shutil.copy(path, root / "submitted" / "solutions" / ASSIGNMENT / path.name)
+        shutil.copy(release / path.name, root / "submitted" / "stubs" / ASSIGNMENT / path.name)
+        zeros = nbformat.read(release / path.name, as_version=4)
+        for cell in zeros.cells:
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                cell.source = cell.source.replace("raise NotImplementedError()", "return 0")
+        nbformat.write(zeros, root / "submitted" / "zeros" / ASSIGNMENT / path.name)
+
+    start = time.perf_counter()
+    graded = nbgrader(root, "autograde", ASSIGNMENT)
+    seconds = time.perf_counter() - start
+    print(f"\nnbgrader autograde, {len(SUBMISSIONS)} submissions x {len(SOURCES)} notebooks: {seconds:.0f} s")
+
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        for student in SUBMISSIONS:
+            submission = gradebook.find_submission(ASSIGNMENT, student)
+            scores[student] = {
+                "score": submission.score, "max": submission.max_score,
+                "manual": submission.needs_manual_grade,
+                "notebooks": {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks},
+            }
+    return {"root": root, "release": release, "generated": generated, "graded": graded, "scores": scores}
+
+
+HIDDEN = ("### BEGIN HIDDEN TESTS\n"
+          "assert abs(batch_loss(np.array([[0.25, 0.75]]), np.array([1])) - 0.2876820724517809) < 1e-9\n"
+          "### END HIDDEN TESTS")
+
+
+def _add_a_hidden_test(source: Path) -> None:
+    """One more hidden test in chapter 3's first test cell, whatever the package has there."""
+    [path] = source.glob("03_*.ipynb")
+    notebook = nbformat.read(path, as_version=4)
+    [cell] = [c for c in notebook.cells if c.get("id") == "ch3-q1-test"]
+    cell.source += "\n" + HIDDEN
+    nbformat.write(notebook, path)
+
+
+def test_hidden_tests_leave_the_release_and_come_back_for_grading(course):
+    [released] = course["release"].glob("03_*.ipynb")
+    assert "BEGIN HIDDEN TESTS" not in released.read_text(encoding="utf-8")
+    [graded] = (course["root"] / "autograded" / "solutions" / ASSIGNMENT).glob("03_*.ipynb")
+    [cell] = [c for c in nbformat.read(graded, as_version=4).cells if c.get("id") == "ch3-q1-test"]
+    assert HIDDEN in cell.source
+    assert course["scores"]["solutions"]["notebooks"][graded.stem][0] == \
+        course["scores"]["solutions"]["notebooks"][graded.stem][1]
+
+
+def test_autograde_runs_without_errors(course):
+    graded = course["graded"]
+    log = graded.stdout + graded.stderr
+    assert graded.returncode == 0, log[-4000:]
+    errors = [line for line in log.splitlines() if "| ERROR]" in line or "Traceback" in line]
+    assert not errors, "\n".join(errors[:20])
+    for student in SUBMISSIONS:
+        assert set(course["scores"][student]["notebooks"]) == {p.stem for p in SOURCES}, student
+        assert course["scores"][student]["manual"] is False
+
+
+def test_the_marks_are_the_exercises_points(course):
+    total = sum(exercise.points for chapter, exercise in all_exercises()
+                if any(p.name.startswith(f"{int(chapter[2:]):02d}_") for p in SOURCES))
+    for student in SUBMISSIONS:
+        assert course["scores"][student]["max"] == total
+
+
+def test_the_solutions_get_full_marks(course):
+    scores = course["scores"]["solutions"]
+    assert scores["score"] == scores["max"] > 0, scores["notebooks"]
+
+
+def test_the_untouched_stubs_get_zero(course):
+    scores = course["scores"]["stubs"]
+    assert scores["score"] == 0, scores["notebooks"]
+
+
+def test_return_zero_everywhere_gets_at_most_ten_percent(course):
+    scores = course["scores"]["zeros"]
+    assert scores["score"] <= 0.10 * scores["max"], scores["notebooks"]
+
+
+def _comparable(notebook) -> list:
+    """Cells as (type, source, metadata) without what nbgrader's release adds."""
+    cells = []
+    for cell in notebook.cells:
+        metadata = {k: v for k, v in cell.metadata.items() if k not in NBGRADER_KEYS | {"nbgrader", "tags"}}
+        tags = [tag for tag in cell.metadata.get("tags", []) if tag != "hide-input"]
+        grader = {k: v for k, v in cell.metadata.get("nbgrader", {}).items() if k not in ("checksum", "cell_type")}
+        cells.append((cell.cell_type, cell.source, metadata, tags, grader,
+                      cell.get("outputs", []), cell.get("execution_count")))
+    return cells
+
+
+def test_the_release_equals_the_student_edition(course, tmp_path):
+    write_student_edition(NOTEBOOKS, tmp_path)
+    for path in SOURCES:
+        released = nbformat.read(course["release"] / path.name, as_version=4)
+        ours = nbformat.read(tmp_path / path.name, as_version=4)
+        assert _comparable(released) == _comparable(ours), path.name
+
+
+def test_the_release_has_no_solutions_and_no_hidden_tests(course):
+    for path in SOURCES:
+        text = (course["release"] / path.name).read_text(encoding="utf-8")
+        assert BEGIN not in text and BEGIN_HIDDEN not in text, path.name
