@@ -62,7 +62,8 @@ def open_page(browser, url: str, dark: bool = False):
 
     def only_local(route):
         url = route.request.url
-        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in ("127.0.0.1", "localhost"):
+        # file: too, so tests/test_file_url.py can open the built book from disk.
+        if url.startswith(("data:", "blob:", "file:")) or urlparse(url).hostname in ("127.0.0.1", "localhost"):
             route.continue_()
         else:
             page.external.append(url)
