@@ -150,6 +150,7 @@ def page_html(title: str, body: str, stylesheets: list[str], css: str = "") -> s
 <style>body {{ background: #fff; }}
 /* the theme hides an article's first h1 in print (it prints the page title instead) */
 html.lb-pdf .bd-main .bd-content .bd-article h1 {{ display: block; }}
+.bd-article {{ width: 100%; max-width: none; }} h1, h2 {{ font-weight: 500; }}
 {css}</style></head>
 <body><div class="bd-main"><div class="bd-content"><article class="bd-article">
 {body}
@@ -161,7 +162,7 @@ def cover_html(config: dict, student: bool, stylesheets) -> str:
     edition = "Student edition: exercises without solutions" if student else \
         "Print edition, with the solutions to the exercises"
     body = f"""<div class="cover">
-<h1 class="cover-title">{html.escape(title)}</h1>
+<h1 class="cover-title">{html.escape(title).replace(": ", ":<br>", 1)}</h1>
 <p class="cover-edition">{html.escape(edition)}</p>
 <p class="cover-author">{html.escape(config.get("author", ""))}</p>
 <p class="cover-note">Printed from the HTML book. Sliders appear as strips of still
