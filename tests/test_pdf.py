@@ -11,20 +11,28 @@ for the interactive part, .lb-slider-print holding <figure>s of frames and value
 from __future__ import annotations
 
 import html
+import importlib.util
 import io
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
-pypdf = pytest.importorskip("pypdf", reason="make test installs pypdf (requirements-test.txt)")
-
-from test_browser import CHAPTERS, CHROMIUM, PAGES, browser  # noqa: E402,F401  (fixture)
+import pypdf  # make test installs it (requirements-test.txt)
+from test_browser import CHAPTERS, browser  # noqa: F401  (browser: the fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import pdf as pdf_tool  # noqa: E402  (tools/pdf.py)
+
+
+def _load_tool():
+    """tools/pdf.py, the script `make pdf` runs (tools/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("lossbook_pdf_tool", ROOT / "tools" / "pdf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pdf_tool = _load_tool()
 
 TOC_PAGES = [path for _, path in pdf_tool.toc_pages(ROOT)]
 TOGGLE_WORDS = ["Show the solution", "Hide the solution", "Show the plotting code",
@@ -170,7 +178,8 @@ def test_every_slider_prints_as_a_strip_of_frames(pdfs, built_book):
 def test_solutions_in_the_appendix_and_not_in_the_student_pdf(pdfs, built_book):
     full, student = pdfs["full"], pdfs["student"]
     appendix = [page for depth, t, page in full.bookmarks if depth == 0 and t == pdf_tool.APPENDIX]
-    assert appendix == [max(page for depth, _, page in full.bookmarks if depth == 0)], "the appendix comes last"
+    last = max(page for depth, _, page in full.bookmarks if depth == 0)
+    assert appendix == [last], "the appendix comes last"
     assert not any(t == pdf_tool.APPENDIX for _, t, _ in student.bookmarks)
     marker = squash("### BEGIN SOLUTION")    # in every solution cell (nbgrader's marker)
     prose = prose_mentions(built_book, "### BEGIN SOLUTION")  # the teachers' page shows one
@@ -276,3 +285,17 @@ def test_print_css_shows_the_slider_strip_not_the_player(browser, built_book, tm
     assert len({round(b["top"]) for b in boxes}) == 1, "the frames are not in one row"
     assert all(0 < b["width"] <= width / 3 for b in boxes), boxes
     assert boxes[-1]["right"] <= box["right"] + 1
+
+
+def test_printing_in_dark_mode_prints_the_light_theme(browser, built_book):
+    """Browsers drop backgrounds on paper: dark mode would print light text on white."""
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto((built_book / CHAPTERS[0]).as_uri(), wait_until="load")
+    page.evaluate("document.documentElement.dataset.theme = 'dark'")
+    themes = [page.evaluate("""() => { dispatchEvent(new Event('beforeprint'));
+                                      return document.documentElement.dataset.theme; }"""),
+              page.evaluate("""() => { dispatchEvent(new Event('afterprint'));
+                                      return document.documentElement.dataset.theme; }""")]
+    context.close()
+    assert themes == ["light", "dark"]

@@ -263,84 +263,43 @@ def count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def build(html_dir: Path, out: Path, student: bool = False) -> dict:
-    """Write the PDF; return what was made (pages, size, seconds, chapters)."""
-    start = time.perf_counter()
-    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    work = html_dir.parent / "pdf"   # the pages this tool writes, kept for a look
-    work.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        printer = Printer(playwright)
-        try:
-            chapters = []   # {"part", "title", "pdf", "headings", "pages", "solutions"}
-            stylesheets = None  # the book's own, for the pages this tool writes
-            for part, path in toc_pages():
-                page_file = html_dir / path
-                if not page_file.exists():
-                    raise SystemExit(f"{page_file} is missing: build the book first (make build).")
-                printer.open(page_file.as_uri())
-                info = printer.page.evaluate(PREPARE, student)
-                printer.page.evaluate(READY)
-                pdf = printer.pdf()
-                if stylesheets is None:
-                    stylesheets = printer.stylesheets()
-                chapters.append({"part": part, **info, "pdf": pdf,
-                                 "pages": outline_pages(pdf, info["headings"])})
+def print_chapters(printer: Printer, html_dir: Path, student: bool) -> list[dict]:
+    """Print every page of the toc; per page: part, title, headings, their pages, pdf,
+    solutions (taken off the page by PREPARE)."""
+    chapters = []
+    for part, path in toc_pages():
+        page_file = html_dir / path
+        if not page_file.exists():
+            raise SystemExit(f"{page_file} is missing: build the book first (make build).")
+        printer.open(page_file.as_uri())
+        info = printer.page.evaluate(PREPARE, student)
+        printer.page.evaluate(READY)
+        pdf = printer.pdf()
+        chapters.append({"part": part, **info, "pdf": pdf,
+                         "pages": outline_pages(pdf, info["headings"])})
+    return chapters
 
-            def write(name: str, text: str) -> Path:
-                target = work / name
-                target.write_text(text, encoding="utf-8")
-                return target
 
-            cover = printer.print_file(write("cover.html", cover_html(config, student, stylesheets)))
-            solved = [(c["title"], c["solutions"]) for c in chapters if c["solutions"]]
-            appendix = None if student or not solved else \
-                printer.print_file(write("appendix.html", appendix_html(solved, stylesheets)))
+def contents_entries(chapters: list[dict], first: int, appendix: bytes | None) -> list[dict]:
+    """The contents' lines, chapter 1 starting on page ``first`` (1-based)."""
+    entries, part, page = [], None, first
+    for c in chapters:
+        if c["part"] and c["part"] != part:
+            entries.append({"level": 0, "text": c["part"]})
+        part = c["part"]
+        entries.append({"level": 1, "text": c["title"], "page": page})
+        entries += [{"level": 2, "text": h["text"], "page": page + p}
+                    for h, p in zip(c["headings"], c["pages"]) if h["level"] == 2]
+        page += count(c["pdf"])
+    if appendix:
+        entries.append({"level": 1, "text": APPENDIX, "page": page})
+    return entries
 
-            # The contents need the page numbers, which depend on the contents' length.
-            toc_length, contents = 1, None
-            for _ in range(4):
-                first = 1 + count(cover) + toc_length          # 1-based page of chapter 1
-                entries, part, page = [], object(), first
-                for c in chapters:
-                    if c["part"] != part and c["part"]:
-                        entries.append({"level": 0, "text": c["part"]})
-                    part = c["part"]
-                    c["first"] = page
-                    entries.append({"level": 1, "text": c["title"], "page": page})
-                    entries += [{"level": 2, "text": h["text"], "page": page + p}
-                                for h, p in zip(c["headings"], c["pages"]) if h["level"] == 2]
-                    page += count(c["pdf"])
-                if appendix:
-                    entries.append({"level": 1, "text": APPENDIX, "page": page})
-                contents = printer.print_file(write("contents.html", contents_html(entries, stylesheets)))
-                if count(contents) == toc_length:
-                    break
-                toc_length = count(contents)
 
-            # Merge, then number every page but the cover.
-            writer = PdfWriter()
-            parts = [("", cover), ("Contents", contents)]
-            parts += [(c["title"], c["pdf"]) for c in chapters]
-            if appendix:
-                parts.append((APPENDIX, appendix))
-            footers, starts = [], []
-            for left, pdf in parts:
-                starts.append(len(writer.pages))
-                writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
-                footers += [footer(left, len(footers) + 1 + k) if left else ""
-                            for k in range(count(pdf))]
-            numbers = PdfReader(io.BytesIO(printer.print_file(
-                write("numbers.html", numbers_html(footers)), margin={})))
-            if len(numbers.pages) != len(writer.pages):
-                raise RuntimeError(f"page-number layer has {len(numbers.pages)} pages, "
-                                   f"the book {len(writer.pages)}")
-            for page, layer in zip(writer.pages, numbers.pages):
-                page.merge_page(layer)
-        finally:
-            printer.close()
-
-    # Bookmarks: contents, every chapter with its sections, the appendix.
+def add_bookmarks(writer: PdfWriter, starts: list[int], chapters: list[dict],
+                  appendix: bytes | None) -> None:
+    """Contents, every chapter with its sections (h2), the appendix with its chapters.
+    ``starts``: the first page of each part (cover, contents, chapters..., appendix)."""
     writer.add_outline_item("Contents", starts[1])
     for c, begin in zip(chapters, starts[2:]):
         parent = writer.add_outline_item(c["title"], begin)
@@ -349,9 +308,62 @@ def build(html_dir: Path, out: Path, student: bool = False) -> dict:
                 writer.add_outline_item(h["text"], begin + p, parent=parent)
     if appendix:
         parent = writer.add_outline_item(APPENDIX, starts[-1])
-        for (chapter, _), p in zip(solved, outline_pages(appendix, [
-                {"text": "Solutions: " + t} for t, _ in solved])):
-            writer.add_outline_item("Solutions: " + chapter, starts[-1] + p, parent=parent)
+        titles = ["Solutions: " + c["title"] for c in chapters if c["solutions"]]
+        for title, p in zip(titles, outline_pages(appendix, [{"text": t} for t in titles])):
+            writer.add_outline_item(title, starts[-1] + p, parent=parent)
+
+
+def build(html_dir: Path, out: Path, student: bool = False) -> dict:
+    """Write the PDF; return what was made (path, pages, bytes, seconds, errors)."""
+    start = time.perf_counter()
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    work = html_dir.parent / "pdf"   # the pages this tool writes, kept for a look
+    work.mkdir(parents=True, exist_ok=True)
+
+    def write(name: str, text: str) -> Path:
+        (work / name).write_text(text, encoding="utf-8")
+        return work / name
+
+    with sync_playwright() as playwright:
+        printer = Printer(playwright)
+        try:
+            chapters = print_chapters(printer, html_dir, student)
+            css = printer.stylesheets()   # the book's own, for the pages written here
+            cover = printer.print_file(write("cover.html", cover_html(config, student, css)))
+            solved = [(c["title"], c["solutions"]) for c in chapters if c["solutions"]]
+            appendix = None if student or not solved else \
+                printer.print_file(write("appendix.html", appendix_html(solved, css)))
+
+            # The contents hold page numbers, which depend on the contents' own length.
+            length = 1
+            for _ in range(4):
+                entries = contents_entries(chapters, count(cover) + length + 1, appendix)
+                contents = printer.print_file(write("contents.html", contents_html(entries, css)))
+                if count(contents) == length:
+                    break
+                length = count(contents)
+
+            # Merge the parts, then stamp page numbers on every page but the cover.
+            parts = [("", cover), ("Contents", contents)]
+            parts += [(c["title"], c["pdf"]) for c in chapters]
+            parts += [(APPENDIX, appendix)] if appendix else []
+            writer, starts = PdfWriter(), []
+            for _, pdf in parts:
+                starts.append(len(writer.pages))
+                writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+            footers = []   # per page: the part's name and the page number
+            for (left, _), begin, end in zip(parts, starts, starts[1:] + [len(writer.pages)]):
+                footers += [footer(left, n + 1) if left else "" for n in range(begin, end)]
+            numbers = PdfReader(io.BytesIO(printer.print_file(
+                write("numbers.html", numbers_html(footers)), margin={})))
+        finally:
+            printer.close()
+    if len(numbers.pages) != len(writer.pages):
+        raise RuntimeError(f"page-number layer: {len(numbers.pages)} pages, book: {len(writer.pages)}")
+    for page, layer in zip(writer.pages, numbers.pages):
+        page.merge_page(layer)
+
+    add_bookmarks(writer, starts, chapters, appendix)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": config.get("title", ""), "/Author": config.get("author", "")})
     writer.compress_identical_objects()
@@ -359,8 +371,7 @@ def build(html_dir: Path, out: Path, student: bool = False) -> dict:
     with open(out, "wb") as f:
         writer.write(f)
     return {"path": out, "pages": len(writer.pages), "bytes": out.stat().st_size,
-            "seconds": time.perf_counter() - start, "chapters": [c["title"] for c in chapters],
-            "errors": printer.errors}
+            "seconds": time.perf_counter() - start, "errors": printer.errors}
 
 
 def main(argv: list[str] | None = None) -> None:
