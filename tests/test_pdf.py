@@ -299,3 +299,18 @@ def test_printing_in_dark_mode_prints_the_light_theme(browser, built_book):
                                       return document.documentElement.dataset.theme; }""")]
     context.close()
     assert themes == ["light", "dark"]
+
+
+def test_contents_lines_jump_to_their_pages(pdfs):
+    book = pdfs["full"]
+    contents = next(page for depth, t, page in book.bookmarks if depth == 0 and t == "Contents")
+    first_chapter = min(page for depth, t, page in book.bookmarks if depth == 0 and t != "Contents")
+    targets = set()
+    for index in range(contents, first_chapter):
+        for annotation in book.reader.pages[index].get("/Annots", []):
+            annotation = annotation.get_object()
+            assert "/URI" not in annotation.get("/A", {}), "a contents line links to a web address"
+            if "/Dest" in annotation:
+                targets.add(book.reader.get_page_number(annotation["/Dest"][0].get_object()))
+    chapters = {page for depth, t, page in book.bookmarks if depth == 0 and t != "Contents"}
+    assert chapters <= targets, sorted(chapters - targets)

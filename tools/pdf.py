@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, NameObject
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -40,6 +41,9 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
 MARGIN = {"top": "16mm", "bottom": "20mm", "left": "16mm", "right": "16mm"}
 APPENDIX = "Appendix A. Solutions to the exercises"
+# The contents link each line to this address + page number; once the PDF is merged,
+# link_contents() turns those links into jumps to the page.
+PAGE_LINK = "https://lossbook.invalid/page/"
 
 # Runs in each chapter page before it is printed. Returns the page's title, its h1/h2
 # headings and the solutions it took off the page.
@@ -183,11 +187,13 @@ def contents_html(entries: list[dict], stylesheets) -> str:
         if e["level"] == 0:
             rows.append(f'<p class="toc-part">{html.escape(e["text"])}</p>')
         else:
-            rows.append(f'<p class="toc-{e["level"]}"><span>{html.escape(e["text"])}</span>'
-                        f'<span class="dots"></span><span>{e["page"]}</span></p>')
+            rows.append(f'<a class="toc-{e["level"]}" href="{PAGE_LINK}{e["page"]}">'
+                        f'<span>{html.escape(e["text"])}</span>'
+                        f'<span class="dots"></span><span>{e["page"]}</span></a>')
     css = """.toc-part { font-weight: 600; margin: 1.2em 0 .3em; text-transform: uppercase;
   letter-spacing: .05em; font-size: .85em; color: #555; break-after: avoid; }
-.toc-1, .toc-2 { display: flex; align-items: baseline; gap: .4em; margin: .15em 0; }
+.toc-1, .toc-2 { display: flex; align-items: baseline; gap: .4em; margin: .15em 0;
+  color: inherit; text-decoration: none; }
 .toc-1 { font-weight: 600; margin-top: .5em; } .toc-2 { padding-left: 1.5em; font-size: .92em; }
 .dots { flex: 1; border-bottom: 1px dotted #999; } h1 { color: #000; }"""
     return page_html("Contents", "<h1>Contents</h1>\n" + "\n".join(rows), stylesheets, css)
@@ -296,6 +302,21 @@ def contents_entries(chapters: list[dict], first: int, appendix: bytes | None) -
     return entries
 
 
+def link_contents(writer: PdfWriter, pages: range) -> int:
+    """Make the contents' links (PAGE_LINK + number) jump to that page; return how many."""
+    made = 0
+    for index in pages:
+        for annotation in writer.pages[index].get("/Annots", []):
+            annotation = annotation.get_object()
+            uri = annotation.get("/A", {}).get("/URI", "")
+            if uri.startswith(PAGE_LINK):
+                target = writer.pages[int(uri[len(PAGE_LINK):]) - 1].indirect_reference
+                del annotation["/A"]
+                annotation[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
+                made += 1
+    return made
+
+
 def add_bookmarks(writer: PdfWriter, starts: list[int], chapters: list[dict],
                   appendix: bytes | None) -> None:
     """Contents, every chapter with its sections (h2), the appendix with its chapters.
@@ -363,6 +384,7 @@ def build(html_dir: Path, out: Path, student: bool = False) -> dict:
     for page, layer in zip(writer.pages, numbers.pages):
         page.merge_page(layer)
 
+    link_contents(writer, range(starts[1], starts[2]))
     add_bookmarks(writer, starts, chapters, appendix)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": config.get("title", ""), "/Author": config.get("author", "")})
