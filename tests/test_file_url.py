@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import (PAGES, browser, open_page, slider_state,  # noqa: F401  (fixture)
-                          wait_for_math)
+from test_browser import PAGES, open_page, slider_state, wait_for_math
 
 
 @pytest.fixture(scope="session")

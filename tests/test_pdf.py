@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 import pypdf  # make test installs it (requirements-test.txt)
-from test_browser import CHAPTERS, browser  # noqa: F401  (browser: the fixture)
+from test_browser import CHAPTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,9 +99,10 @@ class Book:
 
 
 @pytest.fixture(scope="session")
-def pdfs(built_book, tmp_path_factory):
+def pdfs(browser, built_book, tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf")
-    return {kind: Book(pdf_tool.build(built_book, folder / f"{kind}.pdf", student=kind == "student"))
+    return {kind: Book(pdf_tool.build(built_book, folder / f"{kind}.pdf",
+                                      student=kind == "student", browser=browser))
             for kind in ("full", "student")}
 
 

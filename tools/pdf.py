@@ -236,11 +236,10 @@ def footer(left: str, number: int) -> str:
 class Printer:
     """One Chromium tab that prints pages and files to PDF bytes."""
 
-    def __init__(self, playwright):
-        self.browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = self.browser.new_context(viewport={"width": 1000, "height": 1400},
+    def __init__(self, browser):
+        self.context = browser.new_context(viewport={"width": 1000, "height": 1400},
                                            color_scheme="light")
-        self.page = context.new_page()
+        self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
@@ -262,7 +261,7 @@ class Printer:
             "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
 
     def close(self) -> None:
-        self.browser.close()
+        self.context.close()
 
 
 def count(pdf: bytes) -> int:
@@ -334,8 +333,19 @@ def add_bookmarks(writer: PdfWriter, starts: list[int], chapters: list[dict],
             writer.add_outline_item(title, starts[-1] + p, parent=parent)
 
 
-def build(html_dir: Path, out: Path, student: bool = False) -> dict:
-    """Write the PDF; return what was made (path, pages, bytes, seconds, errors)."""
+def build(html_dir: Path, out: Path, student: bool = False, browser=None) -> dict:
+    """Write the PDF; return what was made (path, pages, bytes, seconds, errors).
+
+    ``browser``: a Playwright Chromium to print with (the tests pass theirs); by
+    default /usr/bin/chromium is started for the job.
+    """
+    if browser is None:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                return build(html_dir, out, student, browser)
+            finally:
+                browser.close()
     start = time.perf_counter()
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     work = html_dir.parent / "pdf"   # the pages this tool writes, kept for a look
@@ -345,40 +355,39 @@ def build(html_dir: Path, out: Path, student: bool = False) -> dict:
         (work / name).write_text(text, encoding="utf-8")
         return work / name
 
-    with sync_playwright() as playwright:
-        printer = Printer(playwright)
-        try:
-            chapters = print_chapters(printer, html_dir, student)
-            css = printer.stylesheets()   # the book's own, for the pages written here
-            cover = printer.print_file(write("cover.html", cover_html(config, student, css)))
-            solved = [(c["title"], c["solutions"]) for c in chapters if c["solutions"]]
-            appendix = None if student or not solved else \
-                printer.print_file(write("appendix.html", appendix_html(solved, css)))
+    printer = Printer(browser)
+    try:
+        chapters = print_chapters(printer, html_dir, student)
+        css = printer.stylesheets()   # the book's own, for the pages written here
+        cover = printer.print_file(write("cover.html", cover_html(config, student, css)))
+        solved = [(c["title"], c["solutions"]) for c in chapters if c["solutions"]]
+        appendix = None if student or not solved else \
+            printer.print_file(write("appendix.html", appendix_html(solved, css)))
 
-            # The contents hold page numbers, which depend on the contents' own length.
-            length = 1
-            for _ in range(4):
-                entries = contents_entries(chapters, count(cover) + length + 1, appendix)
-                contents = printer.print_file(write("contents.html", contents_html(entries, css)))
-                if count(contents) == length:
-                    break
-                length = count(contents)
+        # The contents hold page numbers, which depend on the contents' own length.
+        length = 1
+        for _ in range(4):
+            entries = contents_entries(chapters, count(cover) + length + 1, appendix)
+            contents = printer.print_file(write("contents.html", contents_html(entries, css)))
+            if count(contents) == length:
+                break
+            length = count(contents)
 
-            # Merge the parts, then stamp page numbers on every page but the cover.
-            parts = [("", cover), ("Contents", contents)]
-            parts += [(c["title"], c["pdf"]) for c in chapters]
-            parts += [(APPENDIX, appendix)] if appendix else []
-            writer, starts = PdfWriter(), []
-            for _, pdf in parts:
-                starts.append(len(writer.pages))
-                writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
-            footers = []   # per page: the part's name and the page number
-            for (left, _), begin, end in zip(parts, starts, starts[1:] + [len(writer.pages)]):
-                footers += [footer(left, n + 1) if left else "" for n in range(begin, end)]
-            numbers = PdfReader(io.BytesIO(printer.print_file(
-                write("numbers.html", numbers_html(footers)), margin={})))
-        finally:
-            printer.close()
+        # Merge the parts, then stamp page numbers on every page but the cover.
+        parts = [("", cover), ("Contents", contents)]
+        parts += [(c["title"], c["pdf"]) for c in chapters]
+        parts += [(APPENDIX, appendix)] if appendix else []
+        writer, starts = PdfWriter(), []
+        for _, pdf in parts:
+            starts.append(len(writer.pages))
+            writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
+        footers = []   # per page: the part's name and the page number
+        for (left, _), begin, end in zip(parts, starts, starts[1:] + [len(writer.pages)]):
+            footers += [footer(left, n + 1) if left else "" for n in range(begin, end)]
+        numbers = PdfReader(io.BytesIO(printer.print_file(
+            write("numbers.html", numbers_html(footers)), margin={})))
+    finally:
+        printer.close()
     if len(numbers.pages) != len(writer.pages):
         raise RuntimeError(f"page-number layer: {len(numbers.pages)} pages, book: {len(writer.pages)}")
     for page, layer in zip(writer.pages, numbers.pages):
