@@ -36,6 +36,13 @@ bench: setup-test                          ## print the speed and size benchmark
 	$(BIN)/python benchmarks/bench_loss.py
 	$(BIN)/python benchmarks/bench_widgets.py
 
+.PHONY: pdf pdf-student
+pdf: build setup-test                      ## print the whole book to _build/lossbook.pdf (solutions in an appendix)
+	$(BIN)/python tools/pdf.py
+
+pdf-student: build setup-test              ## the same without the solutions: _build/lossbook-student.pdf
+	$(BIN)/python tools/pdf.py --student
+
 student: setup                             ## write the student edition (no solutions) to student/
 	$(BIN)/python -m lossbook.student notebooks student
 

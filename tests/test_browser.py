@@ -41,14 +41,8 @@ PAGES = toc_pages()
 CHAPTERS = [p for p in PAGES if p.startswith("notebooks/")]
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test does)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+# The `browser` fixture lives in conftest.py: one Chromium shared with test_file_url.py
+# and test_pdf.py (Playwright's sync API runs one instance at a time).
 
 
 def open_page(browser, url: str, dark: bool = False):
@@ -62,7 +56,8 @@ def open_page(browser, url: str, dark: bool = False):
 
     def only_local(route):
         url = route.request.url
-        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in ("127.0.0.1", "localhost"):
+        # file: too, so tests/test_file_url.py can open the built book from disk.
+        if url.startswith(("data:", "blob:", "file:")) or urlparse(url).hostname in ("127.0.0.1", "localhost"):
             route.continue_()
         else:
             page.external.append(url)

@@ -16,9 +16,6 @@ from lossbook.exercises._grading import _quiet_call
 from lossbook.exercises._page import Question, _finite_number, page_mode
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 SHOTS = ROOT / "_build" / "screenshots" / "questions"
 QUESTIONS = [(chapter, e) for chapter, e in all_exercises() if page_mode(e) is not None]
 
@@ -45,18 +42,6 @@ def test_every_chapter_has_a_question_answerable_in_the_page():
     asked = {chapter for chapter, _ in QUESTIONS}
     missing = [chapter for chapter in CHAPTERS if chapter not in asked]
     assert not missing, f"chapters without an in-page predict question: {missing}"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright import sync_api
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test does)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def open_question(browser, book_url, chapter, exercise, dark=False):
