@@ -108,14 +108,57 @@ def catalogs() -> None:
          "--custom-builder", "gettext", "--config", str(GETTEXT_CONFIG),
          "--path-output", str(GETTEXT_DIR)])
     pot = GETTEXT_DIR / "_build" / "gettext"
+    memory = translation_memory()
     run([str(BIN / "sphinx-intl"), "update", "-p", str(pot), "-l", LANG, "-d", str(LOCALES),
          "-w", "0"])
+    reused = reuse_translations(memory)
+    if reused:
+        print(f"reused {reused} translations of identical English text (moved paragraphs)")
     # Catalogs whose page left the book: report them, never delete a translator's work.
     live = {p.relative_to(pot).with_suffix("") for p in pot.rglob("*.pot")}
     messages = LOCALES / LANG / "LC_MESSAGES"
     for po in sorted(messages.rglob("*.po")):
         if po.relative_to(messages).with_suffix("") not in live:
             print(f"note: {po.relative_to(ROOT)} has no page any more (remove it by hand)")
+
+
+def translation_memory() -> dict[str, str]:
+    """Every finished translation in the catalogs (obsolete ones too): English -> Chinese."""
+    import polib
+
+    memory = {}
+    for po in sorted((LOCALES / LANG / "LC_MESSAGES").rglob("*.po")):
+        for entry in polib.pofile(str(po)):
+            if entry.msgstr and "fuzzy" not in entry.flags:
+                memory.setdefault(entry.msgid, entry.msgstr)
+    return memory
+
+
+def reuse_translations(memory: dict[str, str]) -> int:
+    """Fill untranslated entries whose exact English is translated elsewhere.
+
+    When a paragraph moves to another page (a chapter split in two), sphinx-intl marks it
+    obsolete in the old catalog and untranslated in the new one; the same English
+    gets the same Chinese. Obsolete entries are then dropped. Fuzzy entries (changed
+    English) are left for a translator.
+    """
+    import polib
+
+    filled = 0
+    for path in sorted((LOCALES / LANG / "LC_MESSAGES").rglob("*.po")):
+        po = polib.pofile(str(path), wrapwidth=0)
+        changed = False
+        for entry in po:
+            if not entry.obsolete and not entry.msgstr and entry.msgid in memory:
+                entry.msgstr = memory[entry.msgid]
+                filled += 1
+                changed = True
+        for entry in [e for e in po if e.obsolete and e.msgid in memory]:
+            po.remove(entry)
+            changed = True
+        if changed:
+            po.save(str(path))
+    return filled
 
 
 def build(extra: list[str] | None = None) -> float:

@@ -292,7 +292,8 @@ def package_strings(notebooks=None) -> dict[str, str]:
 
     - ``t("...")`` literals in ``src/lossbook`` and in the notebooks' code cells;
     - every exercise's hint, success line and mistake words (``Exercise._hint``,
-      ``.success``, ``Mistake.words``);
+      ``.success``, ``Mistake.words``; ``Case.label`` is an input written as code and
+      stays as it is);
     - the solution-toggle words and the language cell (``EXTRA_STRINGS``).
     """
     import nbformat
