@@ -141,7 +141,7 @@ def language_cell(language: str):
     import nbformat
 
     cell = nbformat.v4.new_code_cell(
-        translate_text("# This notebook's figures and check() messages are in English.", language)
+        translate_text("# The language of this notebook's figures and check() messages:", language)
         + f'\nfrom lossbook.i18n import set_language\n\nset_language("{language}")',
         metadata={"lossbook": "language", "tags": ["remove-cell"]})
     cell["id"] = LANGUAGE_CELL_ID
@@ -165,11 +165,9 @@ def translate_notebook(notebook, catalog: dict[str, str], language: str, name: s
         raise MissingTranslation(f"{name}: {len(missing)} English block(s) have no translation "
                                  f"in the catalog:\n{listed}")
     cells = [c for c in notebook.cells if c.get("id") != LANGUAGE_CELL_ID]
-    if notebook.nbformat_minor < 5:
-        new = language_cell(language)
-        new.pop("id", None)
-    else:
-        new = language_cell(language)
+    new = language_cell(language)
+    if (notebook.nbformat, notebook.nbformat_minor) < (4, 5):
+        new.pop("id", None)     # cell ids exist from nbformat 4.5 on
     notebook.cells = [new, *cells]
     notebook.metadata.setdefault("lossbook", {})["language"] = language
     return notebook
@@ -269,7 +267,7 @@ PACKAGE = Path(__file__).resolve().parent
 # (notebook metadata, translated by book/_ext/edition.py and translate_notebook) and
 # the first line of the Chinese notebooks' language cell.
 EXTRA_STRINGS = ("Show the solution", "Hide the solution",
-                 "# This notebook's figures and check() messages are in English.")
+                 "# The language of this notebook's figures and check() messages:")
 
 
 def t_literals(source: str) -> list[str]:
