@@ -175,21 +175,37 @@ def test_chinese_figure_text_draws_without_missing_glyphs():
         matplotlib.rcParams.update(matplotlib.rcParamsDefault)
 
 
+def test_without_a_cjk_font_one_warning_says_what_to_install(monkeypatch):
+    import matplotlib
+
+    monkeypatch.setattr(i18n, "cjk_font", lambda: None)
+    before = list(matplotlib.rcParams["font.family"])
+    with pytest.warns(UserWarning, match="fonts-noto-cjk"):
+        i18n.use_fonts_for("zh_CN")
+    assert matplotlib.rcParams["font.family"] == before
+
+
 # --- Chinese notebooks -----------------------------------------------------------
 def test_markdown_blocks_map_to_messages():
     source = ("# 1. Title\n\nA *para*\non two lines with `code` and $x$.\n\n"
               "- item one\n  continued\n- item two\n\n1. first\n\n> quoted\n\n"
               "| a | b |\n|---|---|\n| one | two |\n\n$$\nx^2\n$$\n\n"
-              "```{note}\nInside a note.\n```\n\n```python\nprint('code stays')\n```")
+              "```{note}\nInside a note.\n```\n\n```python\nprint('code stays')\n```\n\n"
+              ":::{admonition} Notice\n:class: tip\nThe *loss* grows.\n:::\n\n"
+              "term\n: its definition\n\n![A plot](plot.png)")
     catalog = {"1. Title": "1\\. 标题", "A *para* on two lines with `code` and $x$.": "一段 *文字* `code` $x$。",
                "item one continued": "第一项", "item two": "第二项", "first": "第一", "quoted": "引文",
-               "a": "甲", "b": "乙", "one": "一", "two": "二", "x^2": "x^2", "Inside a note.": "注释里。"}
+               "a": "甲", "b": "乙", "one": "一", "two": "二", "x^2": "x^2", "Inside a note.": "注释里。",
+               "Notice": "注意", "The *loss* grows.": "*损失*变大。", "term": "术语",
+               "its definition": "它的定义", "![A plot](plot.png)": "![一张图](plot.png)",
+               "A plot": "一张图"}
     used, missing = set(), []
     out = translate.translate_markdown(source, catalog, used, missing)
     assert missing == [] and used == set(catalog)
     for expected in ("# 1\\. 标题", "一段 *文字* `code` $x$。", "- 第一项\n- 第二项", "1. 第一",
                      "> 引文", "| 甲 | 乙 |", "| 一 | 二 |", "$$\nx^2\n$$", "```{note}\n注释里。\n```",
-                     "print('code stays')"):
+                     "print('code stays')", ":::{admonition} 注意\n:class: tip\n*损失*变大。\n:::",
+                     "术语\n: 它的定义", "![一张图](plot.png)"):
         assert expected in out, (expected, out)
     assert "continued" not in out
     with pytest.raises(translate.MissingTranslation, match="item two"):

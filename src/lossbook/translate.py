@@ -86,6 +86,9 @@ def translate_markdown(source: str, catalog: dict[str, str], used: set | None = 
                 continue  # table cells: handled per row below
             start, end = token.map
             new = lookup(token.content)
+            for child in token.children or []:   # an image's alt text is its own message too
+                if child.type == "image" and message_id(child.content) in catalog:
+                    used.add(message_id(child.content))
             if new is None:
                 continue
             first = token.content.split("\n")[0]
@@ -130,7 +133,7 @@ def translate_markdown(source: str, catalog: dict[str, str], used: set | None = 
         if n in replacements:
             end, text = replacements[n]
             out.append(text)
-            n = end
+            n = max(end, n + 1)
         else:
             out.append(lines[n])
             n += 1
