@@ -10,16 +10,20 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 
 .PHONY: book build serve test lab bench student setup setup-test clean
+.PHONY: build-en build-zh catalogs check-zh notebooks-zh student-zh clean-zh   # Chinese edition
 
 book: build serve                          ## set up, build the book, serve it at http://127.0.0.1:$(PORT)
 
-build: setup _build/.package-stamp         ## build _build/html (warnings are errors)
+build: build-en build-zh                   ## build both editions: _build/html (English) and _build/html/zh (中文)
+
+build-en: setup _build/.package-stamp      ## build the English edition into _build/html (warnings are errors)
 	$(BIN)/jupyter-book build -W --keep-going --all .
 
 # Executed notebooks are cached by their code only: when the package changes,
 # drop the cache so every chapter shows what the new package prints.
-_build/.package-stamp: $(shell find src/lossbook -name '*.py')
+_build/.package-stamp: $(shell find src/lossbook -name '*.py' -o -name '*.json')
 	rm -rf _build/.jupyter_cache
+	rm -rf _build/zh/_build/.jupyter_cache
 	mkdir -p _build && touch $@
 
 serve:                                     ## serve the built book on this machine only
@@ -46,8 +50,31 @@ pdf-student: build setup-test              ## the same without the solutions: _b
 student: setup                             ## write the student edition (no solutions) to student/
 	$(BIN)/python -m lossbook.student notebooks student
 
+# --- Chinese edition (中文版): see TRANSLATING.md ---------------------------------
+build-zh: setup _build/.package-stamp /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc  ## build the Chinese edition into _build/html/zh
+	$(BIN)/python tools/zh_edition.py build
+
+catalogs: setup                            ## extract the English text and update locales/zh_CN/LC_MESSAGES/**/*.po
+	$(BIN)/python tools/zh_edition.py catalogs
+
+check-zh: setup                            ## fail on any untranslated or fuzzy entry, or package text without Chinese
+	$(BIN)/python tools/zh_edition.py check
+
+notebooks-zh: setup                        ## write the Chinese notebooks to notebooks-zh/
+	$(BIN)/python -m lossbook.translate notebooks notebooks-zh --locales locales --language zh_CN
+
+student-zh: notebooks-zh                   ## write the Chinese student edition (no solutions) to student-zh/
+	$(BIN)/python -m lossbook.student notebooks-zh student-zh
+
+/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc:   # CJK glyphs for figures and screenshots
+	$(SUDO) apt-get update -q && $(APT_INSTALL) fonts-noto-cjk
+clean: clean-zh
+clean-zh:
+	rm -rf notebooks-zh student-zh
+# --- end of the Chinese edition ----------------------------------------------------
+
 setup: $(VENV)/.book-installed node_modules/.installed
-setup-test: setup $(VENV)/.test-installed /usr/bin/chromium
+setup-test: setup $(VENV)/.test-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }

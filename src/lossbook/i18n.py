@@ -7,18 +7,30 @@ in ``locale/<language>.json`` and returns it unchanged when there is no entry::
     >>> from lossbook.i18n import t
     >>> t("confidence p")
     'confidence p'
+    >>> translate("confidence p", "zh_CN")
+    '置信度 p'
 
 The language comes from :func:`set_language`, else the ``LOSSBOOK_LANG``
-environment variable (``en`` or ``zh_CN``), else English.
+environment variable (``en`` or ``zh_CN``), else English. In Chinese, matplotlib is
+told to draw CJK characters with a CJK font (Noto Sans CJK, from Debian's
+``fonts-noto-cjk``, or the system's own Chinese font on Windows and macOS), with the
+English edition's DejaVu Sans kept for Latin letters and digits.
 """
 from __future__ import annotations
 
 import functools
 import json
 import os
+import warnings
 from pathlib import Path
 
 LANGUAGES = ("en", "zh_CN")
+# Fonts with the Chinese characters, best first: Debian/Ubuntu (fonts-noto-cjk),
+# Adobe's name for the same font, then what Windows and macOS ship.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei",
+             "Microsoft YaHei", "SimHei", "PingFang SC", "Heiti SC", "Arial Unicode MS")
+CJK_FILES = ("NotoSansCJK", "SourceHanSans", "wqy-zenhei", "msyh", "simhei", "PingFang",
+             "STHeiti", "Arial Unicode")
 _chosen: str | None = None
 
 
@@ -28,6 +40,7 @@ def set_language(language: str | None) -> None:
     if language is not None and language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}; got {language!r}.")
     _chosen = language
+    use_fonts_for(globals()["language"]())
 
 
 def language() -> str:
@@ -42,6 +55,52 @@ def _catalog(language: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+def translate(text: str, language: str) -> str:
+    """``text`` in ``language`` (whatever language is in use): for tools and tests."""
+    return _catalog(language).get(text, text) if language != "en" else text
+
+
 def t(text: str) -> str:
     """``text`` in the current language (English text is its own key)."""
-    return _catalog(language()).get(text, text) if language() != "en" else text
+    return translate(text, language())
+
+
+@functools.lru_cache(maxsize=None)
+def cjk_font() -> str | None:
+    """The name of an installed font with Chinese characters, or None."""
+    from matplotlib import font_manager
+
+    def installed():
+        return {font.name for font in font_manager.fontManager.ttflist}
+
+    found = next((name for name in CJK_FONTS if name in installed()), None)
+    if found is None:  # matplotlib's font cache may predate the font: look on disk
+        for path in font_manager.findSystemFonts():
+            if any(part in Path(path).name for part in CJK_FILES):
+                font_manager.fontManager.addfont(path)
+        found = next((name for name in CJK_FONTS if name in installed()), None)
+    return found
+
+
+def use_fonts_for(language: str) -> None:
+    """Point matplotlib at fonts that can draw ``language`` (a no-op for English).
+
+    Latin text keeps DejaVu Sans (matplotlib's default, so both editions look alike);
+    characters DejaVu lacks fall back to the CJK font, glyph by glyph. Without any CJK
+    font, one warning says how to install one (instead of a warning per character).
+    """
+    if language == "en":
+        return
+    import matplotlib
+
+    font = cjk_font()
+    if font is None:
+        warnings.warn("Chinese figure text needs a CJK font, and none is installed: on "
+                      "Debian/Ubuntu run `sudo apt-get install fonts-noto-cjk`, then restart "
+                      "the kernel.", stacklevel=2)
+        return
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans", font]  # per-glyph fallback, in order
+
+
+if language() != "en":      # LOSSBOOK_LANG=zh_CN: the Chinese book build, or a reader's choice
+    use_fonts_for(language())
