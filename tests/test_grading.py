@@ -10,17 +10,42 @@ import time
 import numpy as np
 import pytest
 
+import lossbook
 from lossbook.exercises import _grading, all_exercises, ch2, ch3
-from lossbook.exercises._grading import MAX_LINE, Case, NotPassed
+from lossbook.exercises._grading import MAX_LINE, Case, Exercise, NotPassed
 
 FAST = 0.5  # seconds: a short time limit keeps these tests quick
 
 
+# A batch-loss exercise like chapter 3's text (the chapters' own exercises change
+# with the text; these tests are about the machinery).
+BATCH_LOSS = Exercise(
+    "test.q1", title="The batch loss", kind="practice", minutes=5, points=2,
+    task="Write `batch_loss(softmax_outputs, class_targets)`.",
+    code='''\
+import numpy as np
+
+
+def batch_loss(softmax_outputs, class_targets):
+    ### BEGIN SOLUTION
+    correct = softmax_outputs[range(len(softmax_outputs)), class_targets]
+    return np.mean(-np.log(correct))
+    ### END SOLUTION''',
+    cases=[Case((np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]), np.array([0, 1, 1])),
+                "softmax_outputs=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]], class_targets=[0, 1, 1]"),
+           Case((np.array([[0.6, 0.4], [0.3, 0.7]], dtype=np.float32), np.array([0, 1])),
+                "float32 softmax_outputs=[[0.6, 0.4], [0.3, 0.7]], class_targets=[0, 1]")],
+    reference=lossbook.CategoricalCrossentropy().calculate,
+    hint="Pick each row's correct confidence, then -np.log, then np.mean.",
+    success="pick, -log, mean.",
+)
+
+
 @pytest.fixture
 def quick(monkeypatch):
-    """ch3.q1 with a 0.5 s time limit."""
-    monkeypatch.setattr(ch3.q1, "time_limit", FAST)
-    return ch3.q1
+    """The batch-loss exercise with a 0.5 s time limit."""
+    monkeypatch.setattr(BATCH_LOSS, "time_limit", FAST)
+    return BATCH_LOSS
 
 
 def batch_loss(softmax_outputs, class_targets):
@@ -58,7 +83,7 @@ def test_an_endless_loop_is_stopped_and_reported(quick, answer, capsys):
 
 def test_default_time_limit_message_uses_the_limit():
     assert _grading.TIME_LIMIT <= 10
-    assert ch3.q1.time_limit == _grading.TIME_LIMIT
+    assert BATCH_LOSS.time_limit == _grading.TIME_LIMIT
 
 
 def _stubborn_once(*args):
@@ -93,7 +118,7 @@ def test_the_limit_also_works_off_the_main_thread(quick):
 
 @pytest.mark.parametrize("answer", ["0.693", " 0.693 ", b"0.693", np.str_("0.693"), ["0.693"]])
 def test_text_is_never_correct(answer):
-    result = ch2.q3.evaluate(lambda: answer)
+    result = ch2.q1.evaluate(lambda: answer)
     assert result.status == "incorrect"
     assert "text" in result.message and "return a number" in result.message
 
@@ -101,14 +126,14 @@ def test_text_is_never_correct(answer):
 @pytest.mark.parametrize("answer", [complex(0.6931, 0), np.complex128(0.6931 + 0j),
                                     np.array(0.6931 + 0j), [0.6931 + 0j]])
 def test_complex_is_never_correct(answer):
-    result = ch2.q3.evaluate(lambda: answer)
+    result = ch2.q1.evaluate(lambda: answer)
     assert result.status == "incorrect" and "complex number" in result.message
 
 
 def test_text_answers_to_a_batch_exercise_are_never_correct():
-    result = ch3.q1.evaluate(lambda p, t: str(batch_loss(p, t)))
+    result = BATCH_LOSS.evaluate(lambda p, t: str(batch_loss(p, t)))
     assert result.status == "incorrect" and "returned text" in result.message
-    result = ch3.q1.evaluate(lambda p, t: batch_loss(p, t) + 0j)
+    result = BATCH_LOSS.evaluate(lambda p, t: batch_loss(p, t) + 0j)
     assert result.status == "incorrect" and "complex" in result.message
 
 
@@ -119,14 +144,14 @@ def _raises_long(*args):
 
 
 def test_messages_are_one_line_and_cut(capsys):
-    ch3.q1.check(_raises_long)
+    BATCH_LOSS.check(_raises_long)
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and len(out) <= MAX_LINE + 1
     assert out.startswith("Incorrect: for ") and "first line second line" in out and out.endswith("…\n")
 
 
 def test_a_huge_wrong_answer_is_shown_short(capsys):
-    ch3.q1.check(lambda p, t: np.arange(10**6) * 1.0)
+    BATCH_LOSS.check(lambda p, t: np.arange(10**6) * 1.0)
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and len(out) <= MAX_LINE + 1
 
@@ -152,7 +177,7 @@ def test_global_changes_do_not_outlive_the_check(capsys):
     np_state, py_state = np.random.get_state(), random.getstate()
     options = np.get_printoptions()
     width = matplotlib.rcParams["lines.linewidth"]
-    ch3.q1.check(_vandal)
+    BATCH_LOSS.check(_vandal)
     assert capsys.readouterr().out.startswith("Correct")
     assert (np.dot, np.zeros, np.random.randn) == (dot, zeros, randn)
     assert np.zeros(2).dtype == np.float64
@@ -183,39 +208,39 @@ def _stub(*args):
 def test_grade_prints_the_check_line_in_a_students_run(monkeypatch, capsys):
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     for answer in (batch_loss, _stub, lambda p, t: 0):
-        ch3.q1.check(answer)
+        BATCH_LOSS.check(answer)
         line = capsys.readouterr().out
-        ch3.q1.grade(answer)  # never raises for a student
+        BATCH_LOSS.grade(answer)  # never raises for a student
         assert capsys.readouterr().out == line
 
 
 @pytest.mark.parametrize("mode", ["autograde", "validate"])
 def test_grade_raises_the_one_line_while_nbgrader_grades(monkeypatch, capsys, mode):
     monkeypatch.setenv("NBGRADER_EXECUTION", mode)
-    ch3.q1.grade(batch_loss)
+    BATCH_LOSS.grade(batch_loss)
     assert capsys.readouterr().out.startswith("Correct")
     for answer, start in ((_stub, "Not attempted"), (lambda p, t: 0, "Incorrect:")):
         with pytest.raises(NotPassed) as raised:
-            ch3.q1.grade(answer)
+            BATCH_LOSS.grade(answer)
         assert isinstance(raised.value, AssertionError)
-        assert str(raised.value) == ch3.q1.evaluate(answer).message and str(raised.value).startswith(start)
+        assert str(raised.value) == BATCH_LOSS.evaluate(answer).message and str(raised.value).startswith(start)
 
 
 def test_hidden_cases_are_graded_only_with_hidden(monkeypatch, capsys):
-    monkeypatch.setattr(ch3.q1, "hidden_cases", [Case((np.array([[0.25, 0.75]]), np.array([1])), "a hidden batch")])
+    monkeypatch.setattr(BATCH_LOSS, "hidden_cases", [Case((np.array([[0.25, 0.75]]), np.array([1])), "a hidden batch")])
 
     def only_visible(p, t):  # right on the visible cases, wrong on the hidden one
         return batch_loss(p, t) if p.shape != (1, 2) else 0.0
 
-    assert ch3.q1.evaluate(only_visible).status == "correct"
-    hidden = ch3.q1.evaluate(only_visible, hidden=True)
+    assert BATCH_LOSS.evaluate(only_visible).status == "correct"
+    hidden = BATCH_LOSS.evaluate(only_visible, hidden=True)
     assert hidden.status == "incorrect" and "a hidden batch" in hidden.message
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    ch3.q1.grade(batch_loss, hidden=True)
+    BATCH_LOSS.grade(batch_loss, hidden=True)
     assert capsys.readouterr().out == ""  # silent when right
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     with pytest.raises(NotPassed):
-        ch3.q1.grade(only_visible, hidden=True)
+        BATCH_LOSS.grade(only_visible, hidden=True)
 
 
 def test_points_are_one_to_three():
@@ -249,8 +274,8 @@ def test_in_a_jupyter_kernel_an_endless_loop_is_stopped_and_the_notebook_goes_on
 
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
         "import time\nfrom lossbook.exercises import ch3\n"
-        "def batch_loss(softmax_outputs, class_targets):\n    while True:\n        print('again')",
-        "start = time.perf_counter()\nch3.q1.check(batch_loss)\nprint(f'{time.perf_counter() - start:.2f}')",
+        "def one_hot(class_targets, n_classes):\n    while True:\n        print('again')",
+        "start = time.perf_counter()\nch3.q2.check(one_hot)\nprint(f'{time.perf_counter() - start:.2f}')",
         "print('the notebook goes on')",
     )])
     NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
@@ -310,4 +335,4 @@ def test_the_form_holds_no_answer_and_shows_plain_text_elsewhere(exercise):
 
 def test_questions_that_cannot_be_asked_in_the_page_say_why():
     with pytest.raises(ValueError, match="cannot be answered in the page"):
-        ch3.q1.question()
+        ch3.q2.question()
