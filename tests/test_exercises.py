@@ -144,10 +144,10 @@ def test_check_never_crashes(exercise, answer, capsys):
 
 
 def test_learner_errors_are_reported_with_their_type():
-    message = ch3.q3.evaluate(_raises_value_error).message
+    message = ch3.q4.evaluate(_raises_value_error).message
     assert message.startswith("Incorrect: for softmax_outputs=") and "raised ValueError: oops" in message
-    assert "returned None" in ch3.q3.evaluate(lambda p, t: None).message
-    assert "generator" in ch3.q3.evaluate(_generator).message
+    assert "returned None" in ch3.q4.evaluate(lambda p, t: None).message
+    assert "generator" in ch3.q4.evaluate(_generator).message
 
 
 def test_check_does_not_modify_its_own_inputs(exercise):
@@ -191,23 +191,23 @@ def test_forgot_the_mean():
     def one_hot_loss(softmax_outputs, one_hot_targets):
         return -np.log(np.sum(softmax_outputs * one_hot_targets, axis=1))
 
-    assert "forgot the mean" in ch3.q3.evaluate(one_hot_loss).message
+    assert "forgot the mean" in ch3.q4.evaluate(one_hot_loss).message
 
 
 def test_one_hot_from_the_wrong_identity():
     def one_hot(class_targets, n_classes):
         return np.eye(len(class_targets))[class_targets]
 
-    message = ch3.q2.evaluate(one_hot).message
+    message = ch3.q3.evaluate(one_hot).message
     assert "for class_targets=[2, 0, 1, 1], n_classes=3" in message and "np.eye(n_classes)" in message
 
 
 def test_a_loss_summed_without_axis_is_negative():
     """Exercise 3.3's bug: the chapter's batch gives -log(0.7 + 0.5 + 0.9) < 0."""
-    buggy = load(ch3.q3)["one_hot_loss_buggy"]
-    batch, one_hot = ch3.q3.cases[0].args
+    buggy = load(ch3.q4)["one_hot_loss_buggy"]
+    batch, one_hot = ch3.q4.cases[0].args
     assert np.isclose(buggy(batch, one_hot), -np.log(2.1)) and buggy(batch, one_hot) < 0
-    assert "np.sum without an axis" in ch3.q3.evaluate(buggy).message
+    assert "np.sum without an axis" in ch3.q4.evaluate(buggy).message
 
 
 def test_adding_epsilon_is_not_clipping():
@@ -221,7 +221,7 @@ def test_adding_epsilon_is_not_clipping():
 
 def test_predict_questions_come_before_their_reveal():
     """A predict question sits in the chapter, above the cell that prints its answer."""
-    reveals = {"ch3.q1": "ch3-19", "ch4.q1": "ch4-12", "ch4.q2": "ch4-14"}
+    reveals = {"ch3.q1": "ch3-19", "ch3.q2": "ch3-23", "ch4.q1": "ch4-12", "ch4.q2": "ch4-14"}
     for name, reveal in reveals.items():
         chapter, q = name.split(".")
         [path] = NOTEBOOKS.glob(f"0{chapter[2:]}_*.ipynb")
@@ -443,11 +443,11 @@ def test_model_answers_match_the_package(batch):
     loss = lossbook.CategoricalCrossentropy()
     assert np.isclose(solution_of(ch4.q3)(probs, labels), loss.calculate(probs, labels), rtol=1e-4)
     # chapter 3: one-hot rows built with np.eye give the same loss as the labels
-    built = solution_of(ch3.q2)(labels, probs.shape[1])
+    built = solution_of(ch3.q3)(labels, probs.shape[1])
     assert np.array_equal(built, one_hot)
     assert loss.calculate(probs, built) == loss.calculate(probs, labels)
     if probs[range(len(probs)), labels].min() > 1e-7:  # no clipping: ch3's loss is unclipped
-        assert np.isclose(solution_of(ch3.q3)(probs, built), loss.calculate(probs, labels),
+        assert np.isclose(solution_of(ch3.q4)(probs, built), loss.calculate(probs, labels),
                           rtol=1e-4, atol=1e-6)  # the package clips the top: ~1e-7
     soft = np.abs(np.sin(np.arange(probs.size).reshape(probs.shape) + probs))  # any rows
     soft /= soft.sum(axis=1, keepdims=True)

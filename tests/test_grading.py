@@ -275,7 +275,7 @@ def test_in_a_jupyter_kernel_an_endless_loop_is_stopped_and_the_notebook_goes_on
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in (
         "import time\nfrom lossbook.exercises import ch3\n"
         "def one_hot(class_targets, n_classes):\n    while True:\n        print('again')",
-        "start = time.perf_counter()\nch3.q2.check(one_hot)\nprint(f'{time.perf_counter() - start:.2f}')",
+        "start = time.perf_counter()\nch3.q3.check(one_hot)\nprint(f'{time.perf_counter() - start:.2f}')",
         "print('the notebook goes on')",
     )])
     NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
@@ -335,4 +335,4 @@ def test_the_form_holds_no_answer_and_shows_plain_text_elsewhere(exercise):
 
 def test_questions_that_cannot_be_asked_in_the_page_say_why():
     with pytest.raises(ValueError, match="cannot be answered in the page"):
-        ch3.q2.question()
+        ch3.q3.question()

@@ -72,6 +72,9 @@ def say(key: str, **values) -> str:
     """The message ``key`` in the reader's language, filled in, on one line of at most MAX_LINE."""
     if "where" in values:
         values["where"] = t("for {label}: ").format(label=values["where"]) if values["where"] else ""
+    for prose in ("success", "hint", "words"):  # the exercise's own sentences
+        if prose in values:
+            values[prose] = t(values[prose])
     return one_line(t(MESSAGES[key]).format(**values))
 
 

@@ -47,8 +47,52 @@ def axis0_sums():
 )
 
 
+_CHAPTER_CONFIDENCES = np.array([0.7, 0.5, 0.9])  # chapter 3's correct confidences
+
+
+def _batch_loss_with(sample, p):
+    confidences = _CHAPTER_CONFIDENCES.copy()
+    confidences[sample] = p
+    return float(np.mean(-np.log(confidences)))
+
+
 q2 = Exercise(
     "ch3.q2",
+    title="Predict: make one sample certain",
+    kind="predict",
+    minutes=3,
+    points=1,
+    place_after="ch3-22",
+    task="""\
+Predict before you touch the slider. The batch's correct confidences are
+`[0.7, 0.5, 0.9]`, and its loss is 0.385. Suppose sample 1 became certain: its
+confidence in the correct class rises from 0.5 to 1.0, and samples 0 and 2 stay as
+they are. What is the batch loss now? Write `certain_sample_loss()` returning your
+prediction, to two decimals. Then set sample 1 to 1.0 on the slider below.""",
+    code='''\
+def certain_sample_loss():
+    """Return the batch loss once sample 1's confidence is 1.0."""
+    ### BEGIN SOLUTION
+    return 0.154  # (-log 0.7 + 0 + -log 0.9) / 3: a certain sample adds 0, but still counts
+    ### END SOLUTION''',
+    cases=[Case(())],
+    reference=lambda: _batch_loss_with(1, 1.0),
+    compare=lambda actual, expected: bool(np.isclose(actual, expected, rtol=0, atol=0.005)),
+    mistakes=[
+        Mistake(lambda: float(np.mean(-np.log([0.7, 0.9]))),
+                "A certain sample's loss is 0, but it is still one of the three samples: "
+                "divide the sum by 3, not 2."),
+        Mistake(lambda: _batch_loss_with(1, 1.0) * 3,
+                "That is the sum of the three losses; the batch loss is their mean."),
+        Mistake(lambda: 0.0, "Only sample 1 became certain; samples 0 and 2 still have losses."),
+    ],
+    hint="A confidence of 1.0 gives -log(1.0) = 0. The batch loss is still the mean over "
+         "all three samples.",
+    success="a certain sample adds 0 to the sum, but still counts in the mean.",
+)
+
+q3 = Exercise(
+    "ch3.q3",
     title="One-hot targets from class indices",
     kind="practice",
     minutes=8,
@@ -101,8 +145,8 @@ def one_hot(class_targets, n_classes):
 )
 
 
-q3 = Exercise(
-    "ch3.q3",
+q4 = Exercise(
+    "ch3.q4",
     title="Debug: a one-hot loss that comes out negative",
     kind="debugging",
     minutes=6,
@@ -165,4 +209,4 @@ def one_hot_loss(softmax_outputs, one_hot_targets):
     success="one confidence per sample, and the loss is positive again.",
 )
 
-EXERCISES = [q1, q2, q3]
+EXERCISES = [q1, q2, q3, q4]
