@@ -73,7 +73,7 @@ prediction, to two decimals. Then set sample 1 to 1.0 on the slider below.""",
 def certain_sample_loss():
     """Return the batch loss once sample 1's confidence is 1.0."""
     ### BEGIN SOLUTION
-    return 0.154  # (-log 0.7 + 0 + -log 0.9) / 3: a certain sample adds 0, but still counts
+    return 0.154  # (-log 0.7 + 0 - log 0.9) / 3: adds 0, still counts
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: _batch_loss_with(1, 1.0),
