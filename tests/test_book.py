@@ -11,7 +11,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ["01_why_a_loss", "02_one_sample", "03_a_batch", "04_log_zero_and_clipping",
-            "05_the_loss_class", "06_accuracy", "07_what_frameworks_do"]
+            "05_the_loss_class", "06_accuracy", "07_what_frameworks_report",
+            "08_logits_and_pitfalls"]
 # A src/href on a tag that makes the browser fetch it while the page loads.
 FETCHED = re.compile(r'<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc="([^"]+)"'
                      r'|<link\b[^>]*\bhref="([^"]+)"[^>]*>')
