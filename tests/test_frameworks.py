@@ -118,5 +118,17 @@ def test_missing_frameworks_say_one_line_or_fail_the_build(monkeypatch, capsys):
     frameworks.without_them(error)
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and "pip install -r requirements-frameworks.txt" in out
-    assert frameworks._skip_framework_cells(["x = keras.losses.X()\n"]) == ["pass\n"]
-    assert frameworks._skip_framework_cells(["x = np.log(2)\n"]) == ["x = np.log(2)\n"]
+    cell = ["import numpy as np\n", "a = np.log(2)\n", "k = keras.losses.X()(a)\n",
+            "with ctx() as caught:\n", "    t = torch.ones(3)\n", "print(k, len(caught))\n",
+            "print(a)\n"]
+    assert frameworks.without_framework_lines(cell) == [cell[0], cell[1], cell[6]]
+    assert frameworks.without_framework_lines(["x = keras.X()\n"]) == ["pass\n"]
+    assert frameworks.without_framework_lines(cell[:2]) == cell[:2]
+    assert frameworks.without_framework_lines(["def f(:\n"]) == ["def f(:\n"]
+    # a name left out in one cell stays out in the next, until code that runs binds it
+    assert frameworks.without_framework_lines(["print(k)\n"]) == ["pass\n"]
+    assert frameworks.without_framework_lines(["k = 1\n", "print(k)\n"]) == ["k = 1\n", "print(k)\n"]
+    assert frameworks.without_framework_lines(["print(k)\n"]) == ["print(k)\n"]
+    loop = ["for k in range(2):\n", "    print(k)\n"]   # binds k itself: runs
+    assert frameworks.without_framework_lines(["k = torch.ones(1)\n"]) == ["pass\n"]
+    assert frameworks.without_framework_lines(loop) == loop
