@@ -81,6 +81,7 @@ EXPECTED = {
         "Keras 3.",  # the frameworks ran (Keras, then its backend)
         " on jax, PyTorch 2.13.0",
         "lossbook mean:       0.38506088005216804",
+        "scikit-learn mean:   0.38506088005216804",
         "Keras mean:          0.38506082",  # float32
         "PyTorch mean:        0.385060880052168",
         "N =  32: |gradient of the mean| = 1.569, |gradient of the sum| = 50.2",
@@ -121,6 +122,7 @@ EXPECTED = {
         "Keras on JAX, softmax twice: 0.77391535",
         "right answer: 0.3670487105846405",
         "warnings: 0",
+        "Keras attached the logits to its output: True",  # ...but JAX's loss ignores them
         "tensorflow  reads the cached logits: True   warns: True",
         "jax         reads the cached logits: False  warns: False",
         "torch       reads the cached logits: False  warns: False",
