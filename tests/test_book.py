@@ -22,10 +22,10 @@ def html_pages(html: Path) -> list[Path]:
     return [p for p in html.rglob("*.html") if "_static" not in p.parts]
 
 
-def test_toc_lists_all_seven_chapters_and_the_pages():
+def test_toc_lists_all_eight_chapters_and_the_pages():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    assert files[:7] == [f"notebooks/{c}" for c in CHAPTERS]
+    assert files[:8] == [f"notebooks/{c}" for c in CHAPTERS]
     for page in ("book/running-locally", "book/teachers", "book/glossary", "book/references"):
         assert page in files
 
