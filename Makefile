@@ -14,10 +14,12 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 
 book: build serve                          ## set up, build the book, serve it at http://127.0.0.1:$(PORT)
 
+# The book runs Keras and PyTorch (chapters 7-8): LOSSBOOK_REQUIRE_FRAMEWORKS makes a
+# missing framework fail the build instead of publishing a page without its numbers.
 build: build-en build-zh                   ## build both editions: _build/html (English) and _build/html/zh (中文)
 
-build-en: setup _build/.package-stamp      ## build the English edition into _build/html (warnings are errors)
-	$(BIN)/jupyter-book build -W --keep-going --all .
+build-en: setup $(VENV)/.frameworks-installed _build/.package-stamp   ## build the English edition into _build/html (warnings are errors)
+	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/jupyter-book build -W --keep-going --all .
 
 # Executed notebooks are cached by their code only: when the package changes,
 # drop the cache so every chapter shows what the new package prints.
@@ -31,7 +33,7 @@ serve:                                     ## serve the built book on this machi
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
 test: setup-test                           ## set up, then run every test (package, notebooks, book, browser)
-	$(BIN)/python -m pytest
+	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/python -m pytest
 
 lab: setup                                 ## open the chapter notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/
@@ -51,8 +53,8 @@ student: setup                             ## write the student edition (no solu
 	$(BIN)/python -m lossbook.student notebooks student
 
 # --- Chinese edition (中文版): see TRANSLATING.md ---------------------------------
-build-zh: setup _build/.package-stamp /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc  ## build the Chinese edition into _build/html/zh
-	$(BIN)/python tools/zh_edition.py build
+build-zh: setup $(VENV)/.frameworks-installed _build/.package-stamp /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc  ## build the Chinese edition into _build/html/zh
+	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/python tools/zh_edition.py build
 
 catalogs: setup                            ## extract the English text and update locales/zh_CN/LC_MESSAGES/**/*.po
 	$(BIN)/python tools/zh_edition.py catalogs
@@ -74,7 +76,7 @@ clean-zh:
 # --- end of the Chinese edition ----------------------------------------------------
 
 setup: $(VENV)/.book-installed node_modules/.installed
-setup-test: setup $(VENV)/.test-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+setup-test: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
@@ -82,6 +84,11 @@ $(BIN)/python:
 $(VENV)/.book-installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+# Keras (JAX backend) and PyTorch, about 1.3 GB: chapters 7-8 print their numbers.
+$(VENV)/.frameworks-installed: requirements-frameworks.txt $(VENV)/.book-installed
+	$(BIN)/python -m pip install -q -r requirements-frameworks.txt
 	touch $@
 
 $(VENV)/.test-installed: requirements-test.txt $(VENV)/.book-installed

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lossbook.exercises import all_exercises, ch3, ch4, ch5, ch6, ch7
+from lossbook.exercises import all_exercises, ch3, ch4, ch5, ch6, ch7, ch8
 from lossbook.exercises._grading import Exercise
 
 EXERCISES = all_exercises()
@@ -44,7 +44,7 @@ def test_the_book_has_enough_exercises():
     from lossbook.exercises import CHAPTERS
 
     chapters = {chapter for chapter, _ in EXERCISES}
-    assert chapters == set(CHAPTERS) and {f"ch{n}" for n in range(1, 8)} <= chapters
+    assert chapters == set(CHAPTERS) == {f"ch{n}" for n in range(1, 9)}
     assert len(EXERCISES) >= 14
     for chapter in chapters:
         assert sum(c == chapter for c, _ in EXERCISES) >= 2, chapter
@@ -272,19 +272,40 @@ def test_summed_the_binary_formula():
         p = np.clip(y_pred, 1e-7, 1 - 1e-7)
         return np.mean(-np.sum(y_true * np.log(p) + (1 - y_true) * np.log(1 - p), axis=1))
 
-    assert "binary cross-entropy formula" in ch7.q2.evaluate(categorical_loss).message
+    assert "binary cross-entropy formula" in ch7.q3.evaluate(categorical_loss).message
 
 
-def test_applied_softmax_twice():
-    def loss_from_logits(logits, class_targets):
+def test_softmax_then_log_from_logits_is_named():
+    def smoothed_loss_from_logits(logits, targets, alpha):
         probs = np.exp(logits - logits.max(axis=1, keepdims=True))
         probs /= probs.sum(axis=1, keepdims=True)
-        z = probs  # then treated as logits again
-        top = z.max(axis=1, keepdims=True)
-        lse = np.log(np.exp(z - top).sum(axis=1)) + top[:, 0]
-        return np.mean(lse - z[range(len(z)), class_targets])
+        smoothed = (1 - alpha) * targets + alpha / logits.shape[1]
+        return np.mean(-np.sum(smoothed * np.log(probs), axis=1))
 
-    assert "applied softmax twice" in ch7.q1.evaluate(loss_from_logits).message
+    assert "Softmax then log" in ch8.q3.evaluate(smoothed_loss_from_logits).message
+
+
+def test_nnfs_style_answer_to_7_2_is_named():
+    def categorical_loss(y_pred, y_true):
+        clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+        return np.mean(-np.log(np.sum(y_true * clipped, axis=1)))
+
+    message = ch7.q3.evaluate(categorical_loss).message
+    assert "soft" in message and "nnfs shortcut" in message
+
+
+def test_plain_mean_epoch_loss_is_named():
+    assert "plain mean" in ch7.q2.evaluate(lambda losses, n, size: np.mean(losses)).message
+
+
+def test_gradient_of_the_sum_is_named():
+    def logit_gradient(logits, class_targets):
+        e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        grad = e / e.sum(axis=1, keepdims=True)
+        grad[np.arange(len(logits)), class_targets] -= 1
+        return grad
+
+    assert "SUM of the losses" in ch8.q4.evaluate(logit_gradient).message
 
 
 def test_soft_targets_returned_mean_and_log_outside_the_sum():
@@ -353,7 +374,7 @@ def _exercise_cells(notebook_path: Path) -> list[dict]:
     return [cell for cell in cells if cell.get("metadata", {}).get("lossbook") == "exercise"]
 
 
-@pytest.mark.parametrize("number", range(1, 8))  # ch8's notebook joins when it is added
+@pytest.mark.parametrize("number", range(1, 9))
 def test_notebook_has_its_exercises_with_solution_cells(number):
     import nbformat
 
@@ -455,9 +476,25 @@ def test_model_answers_match_the_package(batch):
         assert np.allclose(solution_of(ch5.q3)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
     for targets in (labels, one_hot):
         assert np.allclose(solution_of(ch5.q4)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
-    logits = np.log(np.clip(probs, 1e-3, 1)) * 50  # spread out, some large
-    expected = lossbook.CategoricalCrossentropy(from_logits=True).calculate(logits, labels)
-    assert np.isclose(solution_of(ch7.q1)(logits, labels), expected, rtol=1e-4, atol=1e-4)
+    logits = np.log(np.clip(probs, 1e-3, 1)).astype(np.float64) * 50  # spread out, some large
+    from_logits = lossbook.CategoricalCrossentropy(from_logits=True)
+    # 8.3 with alpha = 0 is the loss from logits, for one-hot and soft targets
+    assert np.isclose(solution_of(ch8.q3)(logits, one_hot, 0.0),
+                      from_logits.calculate(logits, labels), rtol=1e-6, atol=1e-6)
+    soft = probs.astype(np.float64)
+    assert np.isclose(solution_of(ch8.q3)(logits, soft, 0.2),
+                      from_logits.calculate(logits, 0.8 * soft + 0.2 / soft.shape[1]), rtol=1e-6, atol=1e-6)
+    # 8.4: softmax - y over n, the exact gradient of the mean loss
+    grad = solution_of(ch8.q4)(logits, labels)
+    assert np.allclose(grad.sum(axis=1), 0, atol=1e-12)  # each row of softmax - one-hot sums to 0
+    assert np.allclose(grad, (lossbook.Softmax().forward(logits) - one_hot) / len(labels))
+    # 7.2: the size-weighted mean of batch means is the mean over all samples
+    per_sample = loss.forward(probs, labels).astype(np.float64)
+    for size in (1, 2, 4):
+        batch_means = [per_sample[i:i + size].mean() for i in range(0, len(per_sample), size)]
+        assert np.isclose(solution_of(ch7.q2)(np.array(batch_means), len(per_sample), size),
+                          per_sample.mean(), rtol=1e-12)
+
 
 
 @settings(max_examples=60, deadline=None)

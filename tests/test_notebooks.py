@@ -22,7 +22,8 @@ CHAPTERS = [
     "04_log_zero_and_clipping.ipynb",
     "05_the_loss_class.ipynb",
     "06_accuracy.ipynb",
-    "07_what_frameworks_do.ipynb",
+    "07_what_frameworks_report.ipynb",
+    "08_logits_and_pitfalls.ipynb",
 ]
 
 CELL_TIMEOUT = 60  # seconds per cell
@@ -95,7 +96,7 @@ EXPECTED = {
         "-9.999999505838704e-08",  # -log(1 + 1e-7): adding epsilon goes negative
         "[1.000000e-01 2.000000e-01 3.000000e-01 9.999999e-01 1.000000e-07]",
     ],
-    # ---- Chapters 5-7: filled in by the helper who writes those notebooks. ----
+    # ---- Chapters 5-8: filled in by the helper who writes those notebooks. ----
     "05_the_loss_class.ipynb": [
         "[0.35667494 0.69314718 0.10536052]\n0.38506088005216804\n",  # forward, calculate
         "0.38506088005216804\n0.38506088005216804\n",  # package: sparse and one-hot targets
@@ -140,19 +141,70 @@ EXPECTED = {
         "batch C: predictions [0 1 1], acc: 1.00, loss: 1.0217\n"
         "batch D: predictions [0 0 1], acc: 0.67, loss: 0.4148\n",
     ],
-    "07_what_frameworks_do.ipynb": [
-        "mean:       0.38506088005216804",
-        "reported == before, every epoch: True",
-        "sparse:      0.38506088005216804\ncategorical: 0.38506088005216804",
+    "07_what_frameworks_report.ipynb": [
+        "Keras 3.",  # the frameworks ran (Keras, then its backend)
+        " on jax, PyTorch 2.13.0",
+        "lossbook mean:       0.38506088005216804",
+        "scikit-learn mean:   0.38506088005216804",
+        "Keras mean:          0.38506082",  # float32
+        "PyTorch mean:        0.385060880052168",
+        "N =  32: |gradient of the mean| = 1.569, |gradient of the sum| = 50.2",
+        "N = 256: |gradient of the mean| = 1.374, |gradient of the sum| = 351.8",
+        "sizes [16 16 16 12]",  # unequal batches
+        "weighted by size 0.9160414   plain mean 0.9069377",
+        "epoch 1: Keras 0.9160414   NumPy, weighted by size 0.9160414",
+        "epoch 2: Keras 0.5922523   NumPy, weighted by size 0.5922523",
+        "epoch 3: Keras 0.4569390   NumPy, weighted by size 0.4569390",
+        "one batch per epoch: fit reports 0.4044887; evaluate before 0.4044887, after 0.3899783",
+        "fit reports 0.7338 (dropout on); evaluate measures 0.3967",
+        "NumPy, same weights, no dropout: 0.3967",
+        "lossbook sparse:      0.38506088005216804\nlossbook categorical: 0.38506088005216804",
+        "Keras sparse:         0.38506082",
+        "Keras categorical:    0.38506082",
         "clip:     1.176939193690798\nlossbook: 1.176939193690798",
         "add eps:  1.176938641059472",
-        "[   0. 1000. 2000.]",
-        "probabilities as logits:     0.767949548903625",
-        "by hand:  0.9891065032537572\nlossbook: 0.9891065032537572",
-        "input unchanged: True",
-        "agree:    True",
+        "Keras:          1.1769392",  # seed 003's number, printed by Keras
+        "as a float64:   1.1769392490386963",
+        "clip in float32: 1.1769392",
+        "add in float32:  1.1769387",
+        "Keras on the row [1, 2, 1], target 1: 0.6931472",
+        "float32 spacing near 1.18: 1.1920929e-07",
+        "Keras == clip rounded to float32: True",
+        "Keras == add rounded to float32:  False",
     ],
-    # ---- end of chapters 5-7 ----
+    "08_logits_and_pitfalls.ipynb": [
+        "by hand:  [   0. 1000. 2000.]\nlossbook: [   0. 1000. 2000.]",
+        "Keras:    [  -0. 1000. 2000.]",
+        "PyTorch:  tensor([  -0., 1000., 2000.], dtype=torch.float64)",
+        "smallest subnormal float64: 5e-324",
+        "exp(-745) = 5e-324   exp(-746) = 0.0",
+        "clipped loss: [1.00000005e-07 1.61180957e+01 1.61180957e+01]",
+        "the cap begins at gap 16.1180954509583",
+        "  17             17.0000  16.1181               1.0000   0.0000",
+        "  30             30.0000  16.1181               1.0000   0.0000",
+        "probabilities as logits:     0.767949548903625",
+        "PyTorch, softmax twice: 0.7739153504371643",
+        "Keras on JAX, softmax twice: 0.77391535",
+        "right answer: 0.3670487105846405",
+        "warnings: 0",
+        "Keras attached the logits to its output: True",  # ...but JAX's loss ignores them
+        "tensorflow  reads the cached logits: True   warns: True",
+        "jax         reads the cached logits: False  warns: False",
+        "torch       reads the cached logits: False  warns: False",
+        "by hand:  0.9891065032537572\nlossbook: 0.9891065032537572",
+        "Keras:    0.98910654",
+        "nnfs shortcut -log(sum(y * y_hat)): 0.941608539858445",
+        "lossbook, smoothed by hand: 1.5653793844346895",
+        "Keras label_smoothing=0.1:  1.5653794",
+        "loss when the prediction equals the target: 0.9433483923290393",
+        "binary, summed:        0.6851790109107685",
+        "Keras binary_crossentropy: [0.22839302]",
+        "row sums now: [1.0000001 1.0000001]",
+        "lossbook left its input unchanged: True",
+        "cross-entropy: at p = 3e-06 loss 12.6932, push 0.999997",  # the push stays
+        "squared error: at p = 3e-06 loss  0.5000, push 0.000003",  # the push vanishes
+    ],
+    # ---- end of chapters 5-8 ----
 }
 
 
