@@ -43,7 +43,7 @@ import numpy as np
 
 
 def smoothed_loss_from_logits(logits, targets, alpha):
-    """Mean cross-entropy from logits against label-smoothed (one-hot or soft) targets."""
+    """Mean cross-entropy from logits, targets (one-hot or soft) label-smoothed."""
     ### BEGIN SOLUTION
     n_classes = logits.shape[1]
     smoothed = (1 - alpha) * targets + alpha / n_classes
@@ -129,9 +129,9 @@ def logit_gradient(logits, class_targets):
     """d(mean loss)/d(logits) for sparse targets: (softmax - one-hot) / n."""
     ### BEGIN SOLUTION
     shifted = np.exp(logits - np.max(logits, axis=1, keepdims=True))
-    grad = shifted / np.sum(shifted, axis=1, keepdims=True)   # softmax, a new array
-    grad[np.arange(len(logits)), class_targets] -= 1            # minus the one-hot target
-    return grad / len(logits)                                    # the mean over the batch
+    grad = shifted / np.sum(shifted, axis=1, keepdims=True)  # softmax, a new array
+    grad[np.arange(len(logits)), class_targets] -= 1  # minus the one-hot target
+    return grad / len(logits)  # the mean over the batch
     ### END SOLUTION''',
     cases=[
         Case((np.array([[2.0, 1.0, 0.1]]), np.array([0])), "logits=[[2.0, 1.0, 0.1]] (one sample), class_targets=[0]"),
@@ -174,7 +174,7 @@ gap)? Write `clipped_gradient_at_30()` returning `"about 1"`, `"about 0.5"` or
 def clipped_gradient_at_30():
     """Return "about 1", "about 0.5" or "exactly 0"."""
     ### BEGIN SOLUTION
-    return "exactly 0"  # the correct confidence is ~1e-13, clipped to 1e-7: the loss is flat
+    return "exactly 0"  # confidence ~1e-13 is clipped to 1e-7: the loss is flat
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: "exactly 0",
@@ -208,7 +208,7 @@ returning one of those strings.""",
 def double_softmax_effect():
     """Return "higher", "lower" or "the same"."""
     ### BEGIN SOLUTION
-    return "higher"  # softmax([0.7, 0.1, 0.2]) = [0.46, 0.25, 0.28]: flatter, loss 0.768
+    return "higher"  # softmax([0.7, 0.1, 0.2]) = [0.46, 0.25, 0.28]: loss 0.768
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: "higher" if _logits_loss.calculate([[0.7, 0.1, 0.2]], [0])
