@@ -16,9 +16,11 @@ book: build serve                          ## set up, build the book, serve it a
 build: setup _build/.package-stamp         ## build _build/html (warnings are errors)
 	$(BIN)/jupyter-book build -W --keep-going --all .
 
-# Executed notebooks are cached by their code only: when the package changes,
-# drop the cache so every chapter shows what the new package prints.
-_build/.package-stamp: $(shell find src/lossbook -name '*.py')
+# Executed notebooks are cached by their code only: when the package changes
+# (its Python, the slider player's JavaScript, the locale catalogs), drop the cache
+# so every chapter shows what the new package prints and draws. `build` and `test`
+# both depend on it: the browser tests must never check a book made by an old package.
+_build/.package-stamp: $(shell find src/lossbook -type f -not -name '*.pyc')
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
 
@@ -26,7 +28,7 @@ serve:                                     ## serve the built book on this machi
 	@echo "Serving the book at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-test: setup-test                           ## set up, then run every test (package, notebooks, book, browser)
+test: setup-test _build/.package-stamp     ## set up, then run every test (package, notebooks, book, browser)
 	$(BIN)/python -m pytest
 
 lab: setup                                 ## open the chapter notebooks in JupyterLab
