@@ -510,3 +510,26 @@ def _slider_widget(s):
 
 def test_slider_is_the_public_class():
     assert isinstance(slider(Recorder(), p=Range(0, 1, steps=2)), Slider)
+
+
+@pytest.mark.parametrize("notebook", ["02_one_sample", "03_a_batch", "04_log_zero_and_clipping",
+                                      "06_accuracy"])
+def test_chapter_sliders_blit_exactly(notebook):
+    """Each chapter marks its moving artists: live moves blit, and equal direct renders."""
+    from chapter_sliders import SLIDERS, chapter_slider, numpy_restored
+
+    with numpy_restored():
+        check_blitting(chapter_slider(notebook, SLIDERS[notebook]), notebook)
+
+
+def check_blitting(s, notebook):
+    name = next(n for n, c in s.controls.items() if isinstance(c, Range))
+    positions = s.controls[name].positions
+    moves = [{name: positions[i]} for i in (0, len(positions) // 3, len(positions) - 1, 1)]
+    if notebook == "03_a_batch":
+        moves += [{"sample": 0}, {"p": 0.26}, {"sample": 1}]
+    for move in moves:
+        png = s.update(**move)
+        assert s.blits
+        differ = np.any(live_pixels(png) != direct_render(s, 1), axis=-1)
+        assert differ.mean() <= 0.001, f"{notebook} at {s.values}: {differ.mean():.3%} differ"

@@ -3,13 +3,15 @@
 This is matplotlib's blitting tutorial applied to a slider. The chapter marks the
 artists that move with ``animated=True`` (``ax.plot(p, loss, "o", animated=True)``).
 ``canvas.draw()`` skips animated artists, so a full draw gives the still
-*background*; it is saved once with ``copy_from_bbox``. A move then only restores
-it (``restore_region``) and draws the animated artists on top (``draw_artist``).
+*background*, saved once with ``copy_from_bbox``. A move then restores it
+(``restore_region``) and draws only the animated artists on top (``draw_artist``).
 
 The background is kept while the *scene* stays the same: the values of the
 controls that are not ``Range`` sliders (a ``Choice`` may redraw everything), the
-axes limits and position. Everything not marked animated must depend on nothing
-else; the tests compare each chapter's blitted frames with direct renders.
+axes limits and position. Whatever is not marked animated must depend on nothing
+else, and animated artists are drawn on top, so give them a zorder above the
+rest (``zorder=3``); the tests compare each chapter's blitted frames with direct
+renders.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ class Canvas:
         if margins:
             self.figure.subplots_adjust(**margins)
         self._background = None  # (scene, saved pixels)
-        self.result = None  # what draw returned for the last frame (its result text)
+        self.result = None  # what draw returned for the last frame (its result in words)
         self.blitted = False  # whether the last blit() drew only the animated artists
 
     @property
@@ -44,26 +46,25 @@ class Canvas:
     def call(self, values: dict, keep_axes: bool = False) -> list:
         """Clear the figure, call ``draw``; return the artists it marked animated, in z order.
 
-        ``keep_axes``: remove only the artists the last ``draw`` added, and keep the
-        Axes' settings (limits, labels, ticks), which ``draw`` sets again. It skips
-        ``ax.cla()``, the slowest part of a live move; a change in the settings is
-        still seen, by the scene check in :meth:`blit`.
+        ``keep_axes`` removes only the artists the last ``draw`` added and keeps the
+        Axes' settings (limits, labels, ticks), which ``draw`` sets again: it skips
+        ``ax.cla()``, the slowest part of a live move. :meth:`blit` checks the scene.
         """
-        for child in self.figure.get_children():
-            if child is not self.figure.patch and child is not self.ax:
-                child.remove()  # what the last draw added at figure level (texts, legends)
         ax = self.ax
+        for child in self.figure.get_children():
+            if child is not self.figure.patch and child is not ax:
+                child.remove()  # what the last draw added at figure level
         if keep_axes:
             for container in list(ax.containers):  # bars, error bars, stems
                 container.remove()
             for artist in [*ax.lines, *ax.patches, *ax.texts, *ax.collections, *ax.images,
                            *ax.artists, *ax.tables, *ax.child_axes]:
                 artist.remove()
-            ax.set_prop_cycle(None)  # colours start again at C0, as on a clean Axes
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
             for loc in ("left", "center", "right"):
                 ax.set_title("", loc=loc, animated=False)
+            ax.set_prop_cycle(None)  # colours start again at C0, as on a clean Axes
             ax.relim()
         else:
             ax.cla()
@@ -89,13 +90,15 @@ class Canvas:
         """The frame as a direct render shows it (animated artists included): RGBA pixels."""
         for artist in self.call(values):
             artist.set_animated(False)
-        return self._full()
+        self._background = None
+        self.agg.draw()
+        return np.asarray(self.agg.buffer_rgba())
 
     def blit(self, values: dict, scene: tuple) -> np.ndarray:
-        """The frame for the live view: the saved background and the animated artists on it.
+        """The live frame: the saved background and the animated artists drawn on it.
 
-        ``scene`` holds the values that may change the background (the choices). With
-        nothing marked animated this is a plain full draw of the reused figure.
+        ``scene`` holds the values that may change the background (the choices).
+        With nothing marked animated this is a plain full draw of the reused figure.
         """
         saved = self._background
         moving = self.call(values, keep_axes=saved is not None and saved[0][0] == scene)
@@ -105,7 +108,7 @@ class Canvas:
             moving = self.call(values)  # the settings changed: start from a clean Axes
         self.blitted = bool(moving)
         if not moving:
-            return self._full()
+            return self.render(values)
         if saved is None or saved[0] != scene:
             self.agg.draw()  # skips the animated artists: the background
             self._background = (scene, self.agg.copy_from_bbox(self.figure.bbox))
@@ -115,22 +118,15 @@ class Canvas:
             self.figure.draw_artist(artist)
         return np.asarray(self.agg.buffer_rgba())
 
-    def _full(self) -> np.ndarray:
-        self._background = None
-        self.agg.draw()
-        return np.asarray(self.agg.buffer_rgba())
-
     def fit_margins(self, value_sets: list[dict]) -> dict:
         """Margins (``subplots_adjust`` fractions) that fit every frame in ``value_sets``."""
         boxes, failure = [], None
         for values in value_sets:
             try:
-                moving = self.call(values)
+                self.render(values)  # tight_layout must see the moving text too
             except Exception as error:  # shown when that frame is drawn; fit the others
                 failure = error
                 continue
-            for artist in moving:
-                artist.set_animated(False)  # tight_layout must see the moving text too
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # "tight layout not applied": keep defaults
                 self.figure.tight_layout(pad=0.6)
@@ -138,10 +134,11 @@ class Canvas:
             boxes.append((p.left, p.bottom, p.right, p.top))
         if not boxes:
             raise failure
-        margins = {"left": max(b[0] for b in boxes), "bottom": max(b[1] for b in boxes),
-                   "right": min(b[2] for b in boxes), "top": min(b[3] for b in boxes)}
-        if not (margins["left"] < margins["right"] and margins["bottom"] < margins["top"]):
-            margins = {"left": 0.125, "bottom": 0.11, "right": 0.9, "top": 0.88}  # the defaults
+        left, bottom = max(b[0] for b in boxes), max(b[1] for b in boxes)
+        right, top = min(b[2] for b in boxes), min(b[3] for b in boxes)
+        if not (left < right and bottom < top):
+            left, bottom, right, top = 0.125, 0.11, 0.9, 0.88  # matplotlib's defaults
+        margins = {"left": left, "bottom": bottom, "right": right, "top": top}
         self.figure.subplots_adjust(**margins)
         self._background = None
         return margins

@@ -31,8 +31,7 @@ class Slider:
 
     Useful in tests and benchmarks: ``values`` (the current value of each
     control), ``n_frames``, ``update(**values)`` (move and redraw live; returns the
-    PNG), ``frame(**values)`` (a direct render for the static page), ``margins``,
-    ``static_html()`` and ``widget`` (the ipywidgets view, made on first use).
+    PNG), ``margins``, ``static_html()`` and ``widget`` (the ipywidgets view).
     """
 
     def __init__(self, draw: Callable, controls: dict, figsize=(6, 3.5), dpi: float = 96):
@@ -90,14 +89,6 @@ class Slider:
             if self._view is not None:
                 self._view.move(name, self._index[name])
         return self._redraw()
-
-    def frame(self, density: float = DENSITY, **values) -> np.ndarray:
-        """A direct render of ``draw`` at ``values`` (default: the current ones), RGB pixels.
-
-        ``density`` pixels per CSS pixel; the static page's frames are these at 2.
-        """
-        canvas = Canvas(self.draw, self.figsize, self.dpi * density, self.margins)
-        return canvas.render({**self.values, **values})[..., :3].copy()
 
     def static_html(self) -> str:
         """The static player: one self-contained HTML snippet (made once, then reused)."""
@@ -275,9 +266,8 @@ def _result(canvas: Canvas) -> str:
 
 def _check_figure(figsize, dpi) -> None:
     try:
-        w, h = figsize
-        ok = w > 0 and h > 0
-    except (TypeError, ValueError):
+        ok = len(figsize) == 2 and min(figsize) > 0
+    except TypeError:
         ok = False
     if not ok:
         raise ValueError(f"figsize must be (width, height) in inches, both positive; got {figsize!r}.")
@@ -287,35 +277,29 @@ def _check_figure(figsize, dpi) -> None:
 
 def _check_names(draw: Callable, names: list[str]) -> None:
     """The controls must be exactly the values ``draw`` takes after the Axes."""
+    P = inspect.Parameter
     try:
         params = list(inspect.signature(draw).parameters.values())
     except (TypeError, ValueError):  # some builtins have no signature: nothing to check
         return
-    P = inspect.Parameter
-    if not params or params[0].kind not in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD,
-                                            P.VAR_POSITIONAL):
+    if not params or params[0].kind in (P.KEYWORD_ONLY, P.VAR_KEYWORD):
         raise ValueError("draw must take the Axes to draw on as its first argument, "
                          "then one argument per control: def draw(ax, p): ...")
-    first, rest = params[0], params[1:]
-    if first.kind is P.VAR_POSITIONAL:
-        rest = params
-    elif first.name in names:
-        raise ValueError(f"{first.name!r} is draw's first argument, the Axes; "
+    rest = params if params[0].kind is P.VAR_POSITIONAL else params[1:]
+    if params[0].name in names and rest is not params:
+        raise ValueError(f"{params[0].name!r} is draw's first argument, the Axes; "
                          "name the control after another parameter.")
-    takes_any = any(p.kind is P.VAR_KEYWORD for p in rest)
     named = [p.name for p in rest if p.kind in (P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY)]
     signature = f"draw({', '.join(p.name for p in params)})"
     unknown = [n for n in names if n not in named]
-    if unknown and not takes_any:
+    if unknown and not any(p.kind is P.VAR_KEYWORD for p in rest):
         raise ValueError(f"{signature} has no parameter named {', '.join(map(repr, unknown))}: "
-                         f"name each control after a parameter of draw "
-                         f"({', '.join(named) or 'it has none'}).")
+                         f"name each control after a parameter of draw ({', '.join(named)}).")
     missing = [p.name for p in rest if p.default is P.empty and p.name not in names
-               and p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY)]
+               and p.kind not in (P.VAR_POSITIONAL, P.VAR_KEYWORD)]
     if missing:
         raise ValueError(f"{signature} needs {', '.join(map(repr, missing))}, but no control has "
-                         f"that name: add {missing[0]}=Range(...) to the slider, or give it a "
-                         "default in draw.")
+                         f"that name: add {missing[0]}=Range(...), or give it a default in draw.")
 
 
 def _plain(title: str) -> str:
