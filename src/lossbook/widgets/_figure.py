@@ -103,7 +103,7 @@ class Canvas:
         saved = self._background
         moving = self.call(values, keep_axes=saved is not None and saved[0][0] == scene)
         ax = self.ax
-        scene = (scene, ax.get_xlim(), ax.get_ylim(), tuple(ax.get_position().bounds))
+        scene = (scene, ax.get_xlim(), ax.get_ylim(), ax.get_position(original=True).bounds)
         if moving and saved is not None and saved[0] != scene:
             moving = self.call(values)  # the settings changed: start from a clean Axes
         self.blitted = bool(moving)
