@@ -19,7 +19,8 @@ build: setup _build/.package-stamp         ## build _build/html (warnings are er
 # Executed notebooks are cached by their code only: when the package changes
 # (its Python, the slider player's JavaScript, the locale catalogs), drop the cache
 # so every chapter shows what the new package prints and draws. `build` and `test`
-# both depend on it: the browser tests must never check a book made by an old package.
+# both depend on it: the browser tests must never check a book made by an old package
+# (tests/conftest.py makes the same check when pytest builds the book without make).
 _build/.package-stamp: $(shell find src/lossbook -type f -not -name '*.pyc')
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
