@@ -21,9 +21,12 @@ build: build-en build-zh                   ## build both editions: _build/html (
 build-en: setup $(VENV)/.frameworks-installed _build/.package-stamp   ## build the English edition into _build/html (warnings are errors)
 	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/jupyter-book build -W --keep-going --all .
 
-# Executed notebooks are cached by their code only: when the package changes,
-# drop the cache so every chapter shows what the new package prints.
-_build/.package-stamp: $(shell find src/lossbook -name '*.py' -o -name '*.json')
+# Executed notebooks are cached by their code only: when the package changes
+# (its Python, the slider player's JavaScript, the locale catalogs), drop the cache
+# so every chapter shows what the new package prints and draws. `build` and `test`
+# both depend on it: the browser tests must never check a book made by an old package
+# (tests/conftest.py makes the same check when pytest builds the book without make).
+_build/.package-stamp: $(shell find src/lossbook -type f -not -name '*.pyc')
 	rm -rf _build/.jupyter_cache
 	rm -rf _build/zh/_build/.jupyter_cache
 	mkdir -p _build && touch $@
@@ -32,7 +35,7 @@ serve:                                     ## serve the built book on this machi
 	@echo "Serving the book at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-test: setup-test                           ## set up, then run every test (package, notebooks, book, browser)
+test: setup-test _build/.package-stamp     ## set up, then run every test (package, notebooks, both editions, browser, PDF, nbgrader)
 	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/python -m pytest
 
 lab: setup                                 ## open the chapter notebooks in JupyterLab

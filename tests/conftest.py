@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -27,6 +28,7 @@ def built_book() -> Path:
     """
     if os.environ.get("LOSSBOOK_USE_BUILT") == "1" and (HTML / "index.html").exists():
         return HTML
+    drop_stale_execution_cache()
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
         [str(jupyter_book), "build", "-W", "--keep-going", "--all", "."],
@@ -35,6 +37,20 @@ def built_book() -> Path:
     log = (result.stdout + result.stderr)[-6000:]
     assert result.returncode == 0, f"jupyter-book build failed:\n{log}"
     return HTML
+
+
+def drop_stale_execution_cache() -> None:
+    """Executed notebooks are cached by their code only: after a change to the package
+    (newer than ``_build/.package-stamp``, which ``make build`` keeps too), drop the
+    cache, so the book shows what the new package prints and draws."""
+    stamp = ROOT / "_build" / ".package-stamp"
+    package = [p for p in (ROOT / "src" / "lossbook").rglob("*") if p.is_file()
+               and p.suffix != ".pyc"]
+    if stamp.exists() and all(p.stat().st_mtime <= stamp.stat().st_mtime for p in package):
+        return
+    shutil.rmtree(ROOT / "_build" / ".jupyter_cache", ignore_errors=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.touch()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

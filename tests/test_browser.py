@@ -1,17 +1,29 @@
 """The built book in a real browser (Debian's Chromium driven by Playwright).
 
 Every HTML page: loads, no console errors, no request leaves 127.0.0.1, weighs at
-most 3 MB, has typeset math where it has math, every range slider changes the page,
-no critical accessibility violations (axe-core) and no serious ones in the content.
-Screenshots of the chapter pages (light and dark) go to ``_build/screenshots/``.
+most 3 MB, has typeset math where it has math, every range slider changes the
+picture, no critical accessibility violations (axe-core) and no serious ones in the
+content. Screenshots of the chapter pages (light and dark) go to ``_build/screenshots/``.
+
+The sliders, closely: every frame of every chapter slider, as Chromium composes it
+at device scale 1 and 2, equals a direct matplotlib render of the chapter's draw;
+the keyboard, the step buttons, the words for screen readers, visible focus, and a
+touch drag on a phone without horizontal scrolling.
 """
 from __future__ import annotations
 
+import base64
+import io
 import json
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
 import pytest
+from chapter_sliders import SLIDERS, chapter_slider, numpy_restored
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
 
 from playwright import sync_api  # noqa: E402  (make test installs it)
 
@@ -73,7 +85,8 @@ def open_page(browser, url: str, dark: bool = False):
 
     page.route("**/*", only_local)
     page.on("requestfinished", count)
-    page.goto(url, wait_until="networkidle")
+    response = page.goto(url, wait_until="networkidle")
+    page.status = response.status if response is not None else None
     return context, page
 
 
@@ -99,16 +112,28 @@ def run_axe(page, context=None) -> list[dict]:
 
 
 def slider_state(page, slider) -> str:
-    """What a reader sees of a slider's output: its text and the pictures' sources."""
+    """What a reader sees of a slider's plot: the frame painted in its canvas (not its readout)."""
     return slider.evaluate(
         """el => {
-            const box = el.closest('.cell_output, .output, div') || el.parentElement;
-            let root = box;
-            while (root.parentElement && !root.querySelector('img') && root !== document.body)
-                root = root.parentElement;
-            const imgs = [...root.querySelectorAll('img')].map(i => i.src.slice(-200));
-            return root.innerText + '|' + imgs.join(',');
+            const canvas = el.closest('.lb-slider').querySelector('canvas.lb-slider-frame');
+            return canvas ? canvas.toDataURL('image/png') : '';
         }"""
+    )
+
+
+def wait_for_frame(page, slider) -> None:
+    """Wait until the slider's canvas shows the frame for its controls' positions."""
+    slider.evaluate(
+        """el => new Promise(resolve => {
+            const root = el.closest('.lb-slider');
+            const data = JSON.parse(root.querySelector('.lb-slider-data').textContent);
+            const inputs = [...root.querySelectorAll('input[data-control], select[data-control]')];
+            const frame = inputs.reduce((i, input, k) => i + Number(input.value) * data.strides[k], 0);
+            const canvas = root.querySelector('canvas.lb-slider-frame');
+            const check = () => canvas.getAttribute('data-frame') === String(frame)
+                ? resolve() : requestAnimationFrame(check);
+            check();
+        })"""
     )
 
 
@@ -119,7 +144,7 @@ def visits(browser, book_url):
     results, chrome_report = {}, {}
     for path in PAGES:
         context, page = open_page(browser, book_url + path)
-        visit = {"status_ok": page.title() != "" or path == "index.html"}
+        visit = {"status": page.status, "title": page.title()}
         visit["formulas"] = wait_for_math(page)
         if path in CHAPTERS:  # before anything scrolls or takes focus
             page.screenshot(path=str(SHOTS / f"{Path(path).stem}.png"), full_page=True)
@@ -136,22 +161,18 @@ def visits(browser, book_url):
         else:
             visit["serious_content"] = []
         chrome_report[path] = [v for v in violations if v["impact"] == "serious"]
-        # Sliders: move each one to its end and back to the start.
+        # Sliders: move each one to an end; the picture in its canvas must change.
         moved, sliders = [], page.locator("input[type=range]")
         for i in range(sliders.count()):
             slider = sliders.nth(i)
             slider.scroll_into_view_if_needed()
+            wait_for_frame(page, slider)
             before = slider_state(page, slider)
-            if path == CHAPTERS[1] and i == 0:
-                slider.locator("xpath=../..").screenshot(path=str(SHOTS / "slider-before.png"))
             slider.focus()
-            page.keyboard.press("End")
-            after_end = slider_state(page, slider)
-            if path == CHAPTERS[1] and i == 0:
-                slider.locator("xpath=../..").screenshot(path=str(SHOTS / "slider-after.png"))
-            page.keyboard.press("Home")
-            after_home = slider_state(page, slider)
-            moved.append(before != after_end or after_end != after_home)
+            page.keyboard.press("End" if slider.input_value() != slider.get_attribute("max")
+                                else "Home")
+            wait_for_frame(page, slider)
+            moved.append(slider_state(page, slider) != before)
         visit["sliders"] = moved
         visit["bytes"] = sum(page.bytes.values())
         visit["errors"] = list(page.errors)
@@ -169,6 +190,12 @@ def visits(browser, book_url):
         {"pages": {p: {k: v for k, v in r.items()} for p, r in results.items()},
          "theme_serious_axe": chrome_report}, indent=1))
     return results
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads(visits, path):
+    assert visits[path]["status"] == 200
+    assert visits[path]["title"] or path == "index.html"
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -195,7 +222,7 @@ def test_math_is_typeset(visits, path):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_slider_changes_the_page(visits, path):
+def test_every_slider_changes_the_picture(visits, path):
     assert all(visits[path]["sliders"]), visits[path]["sliders"]
 
 
@@ -239,3 +266,205 @@ def test_search_finds(browser, book_url, query):
     assert page.errors == [] and page.external == []
     context.close()
     assert any("/notebooks/" in h or "/book/" in h for h in hits), hits
+
+
+# -- the sliders, closely ----------------------------------------------------------------
+
+TOLERANCE = 16  # levels of 255: a pixel differs when a channel is further off than this
+MAX_DIFFERENT = 0.001  # at most 0.1 % of a frame's pixels may differ
+CHAPTER_3_GHOST = {"sample": 1, "p": 0.26}  # where base/overlay ghosts used to show
+
+
+def direct_render(s, **values) -> np.ndarray:
+    """A new figure, the chapter's draw, savefig at 2x: RGB (the slider's margins only)."""
+    figure = Figure(figsize=s.figsize, dpi=2 * s.dpi)
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    figure.subplots_adjust(**s.margins)
+    s.draw(ax, **values)
+    out = io.BytesIO()
+    figure.savefig(out, format="rgba", dpi=2 * s.dpi)
+    width, height = figure.canvas.get_width_height()
+    return np.frombuffer(out.getvalue(), np.uint8).reshape(height, width, 4)[..., :3]
+
+
+def halve(pixels: np.ndarray) -> np.ndarray:
+    """2x2 pixel means: a 2x render as a 1x screen shows it."""
+    h, w = pixels.shape[0] // 2 * 2, pixels.shape[1] // 2 * 2
+    return pixels[:h, :w].reshape(h // 2, 2, w // 2, 2, 3).astype(float).mean(axis=(1, 3))
+
+
+def different(shown: np.ndarray, expected: np.ndarray) -> float:
+    assert shown.shape == expected.shape, (shown.shape, expected.shape)
+    return float((np.abs(shown.astype(float) - expected).max(axis=-1) > TOLERANCE).mean())
+
+
+def on_screen_difference(shot: np.ndarray, expected: np.ndarray) -> float:
+    """``different`` for a screenshot, which may hold a pixel row or column more around it."""
+    h, w = expected.shape[:2]
+    return min(different(shot[dy:dy + h, dx:dx + w], expected)
+               for dy in range(shot.shape[0] - h + 1) for dx in range(shot.shape[1] - w + 1))
+
+
+def decode(png: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+
+
+def every_position(s) -> list[tuple[list[int], dict]]:
+    """(positions, values) for every frame, in the page's row-major frame order."""
+    import itertools
+
+    names = list(s.controls)
+    return [(list(p), {n: s.controls[n].positions[j] for n, j in zip(names, p)})
+            for p in itertools.product(*(range(len(s.controls[n].positions)) for n in names))]
+
+
+def move_to(page, root, positions: list[int]) -> None:
+    root.evaluate(
+        """(root, positions) => {
+            const inputs = root.querySelectorAll('input[data-control], select[data-control]');
+            inputs.forEach((input, k) => {
+                input.value = String(positions[k]);
+                input.dispatchEvent(new Event('input', {bubbles: true}));
+            });
+        }""",
+        positions,
+    )
+    wait_for_frame(page, root.locator("input[data-control], select[data-control]").first)
+
+
+@pytest.fixture(scope="module")
+def chapter_sliders():
+    with numpy_restored():  # the chapters' draw functions run with their nnfs.init()
+        yield {notebook: chapter_slider(notebook, cell) for notebook, cell in SLIDERS.items()}
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_every_slider_frame_in_chromium_is_a_direct_render(browser, book_url, chapter_sliders,
+                                                           scale):
+    """The canvas' pixels and the screen's pixels, for every frame of every chapter slider."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  device_scale_factor=scale)
+    page = context.new_page()
+    worst, checked = {}, 0
+    try:
+        for notebook, s in chapter_sliders.items():
+            page.goto(f"{book_url}notebooks/{notebook}.html", wait_until="networkidle")
+            root = page.locator(".lb-slider").first
+            canvas = root.locator("canvas.lb-slider-frame")
+            frames = every_position(s)
+            if notebook == "03_a_batch":  # the ghost case goes first
+                frames.sort(key=lambda f: f[1] != CHAPTER_3_GHOST)
+                assert frames[0][1] == CHAPTER_3_GHOST
+            for positions, values in frames:
+                move_to(page, root, positions)
+                expected = direct_render(s, **values)
+                painted = decode(base64.b64decode(
+                    canvas.evaluate("c => c.toDataURL('image/png')").split(",", 1)[1]))
+                screen = decode(canvas.screenshot())
+                on_screen = expected if scale == 2 else halve(expected)
+                bad = max(different(painted, expected), on_screen_difference(screen, on_screen))
+                worst[notebook] = max(worst.get(notebook, 0.0), bad)
+                assert bad <= MAX_DIFFERENT, f"{notebook} at {values}: {bad:.3%} of pixels differ"
+                checked += 1
+    finally:
+        context.close()
+    print(f"\ndevice scale {scale}: {checked} frames; worst share of differing pixels:", worst)
+
+
+def test_slider_is_crisp_and_wide_on_a_desktop(browser, book_url):
+    context, page = open_page(browser, f"{book_url}notebooks/02_one_sample.html")
+    canvas = page.locator("canvas.lb-slider-frame").first
+    size = canvas.evaluate("c => [c.width, c.height, c.getBoundingClientRect().width]")
+    context.close()
+    width, height, css_width = size
+    assert css_width >= 560, f"the plot is {css_width} CSS px wide at a 1280 px viewport"
+    assert width == 2 * round(css_width), "frames for 2x pixel density, shown at CSS size"
+
+
+def test_slider_keys_buttons_and_words(browser, book_url):
+    context, page = open_page(browser, f"{book_url}notebooks/02_one_sample.html")
+    slider = page.locator("input[type=range]").first
+    root = page.locator(".lb-slider").first
+    canvas, status = root.locator("canvas"), root.locator(".lb-slider-status")
+    wait_for_frame(page, slider)
+    assert slider.get_attribute("aria-valuetext") == \
+        "confidence in the correct class 0.70, loss 0.36"
+    assert page.get_by_role("slider", name="confidence in the correct class").count() == 1
+    assert root.locator(".lb-slider-print figure").count() in (3, 4)
+    assert root.locator(".lb-slider-print").is_hidden()
+    alt = canvas.get_attribute("aria-label")
+    last = int(slider.get_attribute("max"))
+    start = int(slider.input_value())
+    moves = [("ArrowRight", start + 1), ("ArrowLeft", start), ("PageUp", None),
+             ("PageDown", start), ("End", last), ("Home", 0)]
+    slider.focus()
+    outline = slider.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + "
+                              "getComputedStyle(el).outlineWidth")
+    assert outline.split()[0] != "none" and float(outline.split()[1][:-2]) >= 2, outline
+    for key, expected in moves:
+        before = int(slider.input_value())
+        page.keyboard.press(key)
+        wait_for_frame(page, slider)
+        now = int(slider.input_value())
+        assert now == expected if expected is not None else now > before, (key, now)
+        words = slider.get_attribute("aria-valuetext")
+        assert words.startswith("confidence in the correct class ") and ", loss " in words
+        assert status.text_content() == words.split(", ", 1)[1]
+        assert (canvas.get_attribute("aria-label") == alt) == (now == start)  # alt follows
+    assert slider.get_attribute("aria-valuetext") == \
+        "confidence in the correct class 0.01, loss 4.61"
+    plus = page.get_by_role("button", name="confidence in the correct class: one step up")
+    minus = page.get_by_role("button", name="confidence in the correct class: one step down")
+    plus.click()
+    plus.click()
+    minus.click()
+    wait_for_frame(page, slider)
+    assert slider.input_value() == "1" and status.text_content() == "loss 3.22"
+    assert "0.04" in canvas.get_attribute("aria-label")
+    assert page.errors == []
+    context.close()
+
+
+def test_slider_on_a_phone_fits_and_follows_a_finger(browser, book_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3,
+                                  is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{book_url}notebooks/03_a_batch.html", wait_until="networkidle")
+    root = page.locator(".lb-slider").first
+    slider = root.locator("input[type=range]")
+    slider.scroll_into_view_if_needed()
+    wait_for_frame(page, slider)
+    overflowing = root.evaluate("""root => [...root.querySelectorAll('*')]
+        .filter(e => e.getClientRects().length && (e.getBoundingClientRect().right > 390
+                                                   || e.getBoundingClientRect().left < 0))
+        .map(e => e.tagName + '.' + e.className)""")
+    assert overflowing == [], "the slider needs horizontal scrolling on a phone"
+    box = root.locator("canvas").bounding_box()
+    assert 300 <= box["width"] <= 390 and box["x"] >= 0
+    before = slider_state(page, slider)
+    thumb = slider.bounding_box()
+    y = thumb["y"] + thumb["height"] / 2
+    start = thumb["x"] + thumb["width"] * int(slider.input_value()) / int(slider.get_attribute("max"))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": start, "y": y}]})
+    for k in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+            {"x": start + (thumb["x"] + thumb["width"] - 2 - start) * k / 10, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    wait_for_frame(page, slider)
+    assert int(slider.input_value()) > 20, slider.input_value()
+    assert slider_state(page, slider) != before
+    context.close()
+
+
+@pytest.mark.parametrize("notebook", list(SLIDERS))
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_slider_passes_axe(browser, book_url, notebook, dark):
+    """No critical or serious accessibility violation in a slider, in light and dark mode."""
+    context, page = open_page(browser, f"{book_url}notebooks/{notebook}.html", dark=dark)
+    page.locator(".lb-slider").first.scroll_into_view_if_needed()
+    found = [v for v in run_axe(page, {"include": [[".lb-slider"]]})
+             if v["impact"] in ("critical", "serious")]
+    context.close()
+    assert found == []

@@ -1,4 +1,5 @@
 """Dense, ReLU, Softmax and accuracy: nnfs's numbers, properties and errors."""
+import nnfs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,8 +10,10 @@ from lossbook import CategoricalCrossentropy, Dense, ReLU, Softmax, accuracy
 
 @pytest.fixture
 def nnfs_init():
-    """Run ``nnfs.init()`` for one test, then undo its global patches to NumPy."""
-    nnfs = pytest.importorskip("nnfs")
+    """Run ``nnfs.init()`` for one test, then undo its global patches to NumPy.
+
+    nnfs is imported at the top of this file: without it the test fails, never skips.
+    """
     patched = [(np, "dot"), (np, "zeros"), (np, "eye"), (np.random, "randn")]
     saved = [getattr(module, name) for module, name in patched]
     state = np.random.get_state()

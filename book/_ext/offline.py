@@ -5,8 +5,10 @@ A local Sphinx extension (listed in ``_config.yml`` under ``sphinx.local_extensi
 - copies MathJax 3 from ``node_modules/mathjax/es5`` (installed by ``npm ci``) into
   ``_static/_vendor/mathjax`` so math is typeset without a CDN; the build stops with
   a clear message when ``node_modules`` is missing;
-- drops sphinx-thebe's scripts and style (the book has no thebe button; they declared
-  ``THEBE_JS_URL`` twice, a console error) and any script listed twice;
+- drops, from every page: sphinx-thebe's scripts and style (the book has no thebe
+  button; they declared ``THEBE_JS_URL`` twice, a console error), any script listed
+  twice, and the ipywidgets widget-state script (dead weight: the pages show the
+  sliders' static players, never live widgets);
 - gives the templates a ``without_fontawesome`` filter: ``book/_templates/layout.html``
   uses it to drop the theme's 1.5 MB SVG-in-JS icon bundle. The theme's CSS already
   draws the same icons with FontAwesome's webfonts, served from the book;

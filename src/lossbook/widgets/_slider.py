@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+import io
 import itertools
 import math
 import re
@@ -9,32 +10,31 @@ import traceback
 from typing import Callable
 
 import numpy as np
+from PIL import Image
 
-from ._canvas import Canvas
+from ..i18n import t
 from ._controls import Choice, Range
-from ._frames import encode
-from ._html import Control, player
+from ._figure import Canvas
+from ._frames import encode, webp
+from ._html import Control, Still, player
 
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 MAX_HTML_BYTES = 400_000  # the whole static snippet of one slider, base64 included
-MAX_FRAMES = 300  # more cannot fit in MAX_HTML_BYTES anyway, and would take long to draw
-_COLORS = (64, 32, 16)  # palette sizes tried, best first, until the snippet fits
+MAX_FRAMES = 300  # more would not fit in MAX_HTML_BYTES, and would take long to draw
+DENSITY = 2  # static frames have 2 pixels per CSS pixel: crisp on HiDPI screens and phones
+STILLS = 3  # pictures in the print strip
+STILL_DENSITY = 1  # their pixels per CSS pixel (they weigh on every page)
 
 
 class Slider:
     """A plot with controls; made by :func:`slider`, which documents it.
 
-    Attributes and methods useful in tests and benchmarks:
-
-    - ``values``: the current value of each control, a dict.
-    - ``n_frames``: how many frames the static page holds (product of positions).
-    - ``update(**values)``: move controls (to their nearest positions) and redraw
-      live; returns the new frame's PNG bytes.
-    - ``static_html()``: the static player, one self-contained HTML snippet.
-    - ``widget``: the ipywidgets view (made on first use).
+    Useful in tests and benchmarks: ``values`` (the current value of each
+    control), ``n_frames``, ``update(**values)`` (move and redraw live; returns the
+    PNG), ``margins``, ``static_html()`` and ``widget`` (the ipywidgets view).
     """
 
-    def __init__(self, draw: Callable, controls: dict, figsize=(5, 3), dpi: float = 80):
+    def __init__(self, draw: Callable, controls: dict, figsize=(6, 3.5), dpi: float = 96):
         if not callable(draw):
             raise ValueError(f"slider's first argument must be the draw function; got {draw!r}.")
         if not controls:
@@ -45,16 +45,14 @@ class Slider:
                 raise ValueError(f"control {name}={control!r} must be a Range(...) or a Choice(...).")
         _check_figure(figsize, dpi)
         _check_names(draw, list(controls))
-        self.draw = draw
+        self.draw, self.figsize, self.dpi = draw, tuple(figsize), dpi
         self.controls: dict[str, Range | Choice] = dict(controls)
         self._index = {name: control.index for name, control in self.controls.items()}
-        self._canvas = Canvas(draw, figsize=tuple(figsize), dpi=dpi)
-        self._laid_out = False
+        self._canvas = Canvas(draw, self.figsize, dpi)
+        self._margins: dict | None = None
         self._html: str | None = None
         self._view = None
-        self._shown: tuple | None = None  # the positions the live image shows
-
-    # -- what tests, benchmarks and curious readers use -------------------------------
+        self.blits = False  # whether the last live frame was blitted (draw marks moving artists)
 
     @property
     def values(self) -> dict:
@@ -66,11 +64,22 @@ class Slider:
         """Frames in the static page: one per combination of the controls' positions."""
         return math.prod(len(c.positions) for c in self.controls.values())
 
+    @property
+    def margins(self) -> dict:
+        """The figure's ``subplots_adjust`` margins, fixed once so that frames never jump."""
+        if self._margins is None:
+            probes = [self.values]
+            for name, control in self.controls.items():
+                ends = control.positions[:6] if isinstance(control, Choice) else (
+                    control.positions[0], control.positions[-1])
+                probes += [{**self.values, name: v} for v in ends]
+            self._margins = self._canvas.fit_margins(probes)
+        return self._margins
+
     def update(self, **values) -> bytes:
         """Move the named controls to the positions nearest ``values``; redraw; return the PNG.
 
-        The live widget, if shown, moves and redraws too, exactly as if the reader
-        had moved it.
+        The live widget, if shown, moves and redraws too, as if the reader had moved it.
         """
         for name, value in values.items():
             if name not in self.controls:
@@ -89,11 +98,14 @@ class Slider:
 
     @property
     def widget(self):
-        """The live ipywidgets view: one control per slider control, and the plot image."""
+        """The live ipywidgets view: one control per slider control, the plot, its result."""
         if self._view is None:
             from ._live import LiveView  # ipywidgets only when a live view is wanted
-            self._view = LiveView(self.controls, self._index, self._redraw(push=False),
-                                  self._canvas.size, self._on_move)
+
+            png = self._redraw(push=False)
+            self._view = LiveView(self.controls, self._index, png, self._canvas.size,
+                                  self._on_move)
+            self._view.describe(*self._words())
         return self._view.box
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
@@ -113,149 +125,149 @@ class Slider:
         controls = ", ".join(f"{name}={control!r}" for name, control in self.controls.items())
         return f"slider({getattr(self.draw, '__name__', 'draw')}, {controls})"
 
-    # -- live --------------------------------------------------------------------------
+    # -- live ----------------------------------------------------------------------------
 
     def _on_move(self, name: str, index: int) -> None:
         self._index[name] = index
-        if tuple(self._index.values()) == self._shown:
-            return
         try:
             self._redraw()
         except Exception as error:  # shown under the image: a callback's errors are hidden
             self._view.fail("".join(traceback.format_exception_only(type(error), error)).strip())
 
     def _redraw(self, push: bool = True) -> bytes:
-        self._lay_out()
-        png = self._canvas.png(self.values)
-        self._shown = tuple(self._index.values())
+        self.margins  # noqa: B018  (fixed before the first frame)
+        scene = tuple(v for (name, v) in self.values.items()
+                      if not isinstance(self.controls[name], Range))
+        pixels = self._canvas.blit(self.values, scene)
+        self.blits = self._canvas.blitted
+        out = io.BytesIO()
+        Image.fromarray(pixels[..., :3]).save(out, format="png", compress_level=1)
+        png = out.getvalue()
         if push and self._view is not None:
-            self._view.show(png)
+            self._view.show(png, *self._words())
         return png
 
-    # -- static ------------------------------------------------------------------------
+    def _words(self) -> tuple[str, str]:
+        """The current frame's result text and alt text, for the live view."""
+        return _result(self._canvas), self._alt(self._canvas, self.values)
 
-    def _lay_out(self) -> None:
-        """Fix margins once, from the frames at the controls' extremes."""
-        if self._laid_out:
-            return
-        start = self.values
-        probes = [start]
-        for name, control in self.controls.items():
-            if isinstance(control, Choice):
-                ends = control.positions[:6]
-            else:
-                ends = (control.positions[0], control.positions[-1])
-            probes += [{**start, name: v} for v in ends]
-        self._canvas.fit_layout(probes)
-        self._laid_out = True
+    # -- static --------------------------------------------------------------------------
 
     def _build_static(self) -> str:
         shape = [len(c.positions) for c in self.controls.values()]
         n = self.n_frames
         if n > MAX_FRAMES:
             raise ValueError(
-                f"this slider has {' x '.join(map(str, shape))} = {n} frames; a static page can hold "
-                f"at most {MAX_FRAMES}. Use fewer steps (Range(..., steps=30)) or fewer options.")
-        self._lay_out()
-        width, height = self._canvas.size
+                f"this slider has {' x '.join(map(str, shape))} = {n} frames; a static page can "
+                f"hold at most {MAX_FRAMES}. Use fewer steps (Range(..., steps=30)) or fewer options.")
+        canvas = Canvas(self.draw, self.figsize, self.dpi * DENSITY, self.margins)
         names = list(self.controls)
-        frames = np.empty((n, height, width, 3), dtype=np.uint8)
-        alts = [""] * n
-        strides = [math.prod(shape[k + 1:]) for k in range(len(shape))]
-        for position in self._drawing_order(shape):
+        frames, results, alts, scenes = [], [], [], []
+        for position in itertools.product(*(range(k) for k in shape)):  # row-major
             values = {name: self.controls[name].positions[j] for name, j in zip(names, position)}
-            i = sum(j * stride for j, stride in zip(position, strides))
-            frames[i] = self._canvas.render(values)[..., :3]
-            alts[i] = self._alt(values)
-        self._shown = None  # the canvas now holds the last frame, not the live one
-        groupings = [[0] * n]
-        if len(shape) > 1:  # one base per position of the leading controls
-            groupings.append([i // shape[-1] for i in range(n)])
-        choices = [k for k, c in enumerate(self.controls.values()) if isinstance(c, Choice)]
-        if choices and len(shape) > 1:  # one base per option: a choice often redraws everything
-            groupings.append([sum((i // strides[k]) % shape[k] * strides[k] for k in choices)
-                              for i in range(n)])
-        controls = [Control(c.label or name, list(c.labels), self._index[name], isinstance(c, Choice))
-                    for name, c in self.controls.items()]
-        title = "Interactive plot: " + ", ".join(c.label for c in controls)
-        for colors in _COLORS:
-            snippet = player(encode(frames, groupings, colors), controls, alts, title)
-            size = len(snippet.encode("utf-8"))
-            if size <= MAX_HTML_BYTES:
-                return snippet
-        raise ValueError(
-            f"this slider's static HTML would be {size / 1000:.0f} KB even with {colors} colours, over "
-            f"the {MAX_HTML_BYTES // 1000} KB budget for one slider: use fewer steps (now "
-            f"{' x '.join(map(str, shape))} = {n} frames) or a smaller figsize/dpi.")
+            frames.append(canvas.render(values)[..., :3].copy())
+            results.append(_result(canvas))
+            alts.append(self._alt(canvas, values))
+            scenes.append(tuple(j for name, j in zip(names, position)
+                                if not isinstance(self.controls[name], Range)))
+        controls = [Control(c.label or name, list(c.labels), self._index[name],
+                            isinstance(c, Choice)) for name, c in self.controls.items()]
+        strides = [math.prod(shape[k + 1:]) for k in range(len(shape))]
+        stills = self._stills(results, strides)
+        snippet = player(encode(np.stack(frames), scenes), controls, results, alts, stills,
+                         self._canvas.size)
+        size = len(snippet.encode("utf-8"))
+        if size > MAX_HTML_BYTES:
+            raise ValueError(
+                f"this slider's static HTML would be {size / 1000:.0f} KB, over the "
+                f"{MAX_HTML_BYTES // 1000} KB budget for one slider: use fewer steps (now "
+                f"{' x '.join(map(str, shape))} = {n} frames) or a smaller figsize.")
+        return snippet
 
-    def _drawing_order(self, shape: list[int]):
-        """Every combination of positions, choices changing slowest.
+    def _stills(self, results: list[str], strides: list[int]) -> list[Still]:
+        """The print strip: a spread of the first range's positions, the others as they start."""
+        names = list(self.controls)
+        k = next((k for k, n in enumerate(names) if isinstance(self.controls[n], Range)), 0)
+        positions = self.controls[names[k]].positions
+        canvas = Canvas(self.draw, self.figsize, self.dpi * STILL_DENSITY, self.margins)
+        stills = []
+        for j in sorted(set(np.linspace(0, len(positions) - 1, STILLS).round().astype(int))):
+            values = {**self.values, names[k]: positions[j]}
+            pixels = canvas.render(values)[..., :3]
+            i = sum(self._index[n] * s for n, s in zip(names, strides)) + (
+                j - self._index[names[k]]) * strides[k]
+            caption = self._said(values) + (f" — {results[i]}" if results[i] else "")
+            stills.append(Still(webp(pixels), self._alt(canvas, values), caption))
+        return stills
 
-        Consecutive frames then differ by one range step, which the canvas draws
-        fastest; the page's frame index stays row-major in the controls' order.
-        """
-        kinds = [isinstance(c, Choice) for c in self.controls.values()]
-        order = sorted(range(len(shape)), key=lambda k: not kinds[k])  # choices first, stable
-        for combination in itertools.product(*(range(shape[k]) for k in order)):
-            position = [0] * len(shape)
-            for k, j in zip(order, combination):
-                position[k] = j
-            yield position
+    # -- words ---------------------------------------------------------------------------
 
-    def _alt(self, values: dict) -> str:
-        """Alt text of a frame: the control values, then the plot's title as drawn."""
-        at = ", ".join(f"{c.label or name} = {c.format(values[name])}" for name, c in self.controls.items())
-        ax = self._canvas.ax
-        titles = [_plain(ax.get_title(loc)) for loc in ("left", "center", "right")]
-        titles = [t for t in titles if t]
-        return f"Plot at {at}" + (": " + "; ".join(titles) if titles else "")
+    def _said(self, values: dict) -> str:
+        """The controls' values in words: 'confidence 0.26, sample 1'."""
+        return ", ".join(f"{c.label or name} {c.format(values[name])}"
+                         for name, c in self.controls.items())
+
+    def _alt(self, canvas: Canvas, values: dict) -> str:
+        """Alt text of a frame: the plot's title as drawn, and the controls' values."""
+        title = _plain(canvas.ax.get_title())
+        said = self._said(values)
+        result = _result(canvas)
+        if result and result not in title:
+            said += f", {result}"
+        return t("Plot: {title} ({values})").format(title=title, values=said) if title else said
 
 
-def slider(draw: Callable, *, figsize=(5, 3), dpi: float = 80, **controls) -> Slider:
+def slider(draw: Callable, *, figsize=(6, 3.5), dpi: float = 96, **controls) -> Slider:
     """A plot with sliders that works live in Jupyter and, precomputed, in the static book.
 
-    ``draw(ax, **values)`` is a plain matplotlib function: it gets a cleared
-    Axes and one keyword argument per control, and plots. It is the only drawing
-    code; there is nothing to write in JavaScript. Each keyword argument of
-    ``slider`` besides ``figsize`` (inches) and ``dpi`` is a control, named like a
-    parameter of ``draw``: a :class:`Range` of numbers or a :class:`Choice`.
+    ``draw(ax, **values)`` is a plain matplotlib function: it gets a cleared Axes
+    and one keyword argument per control, and plots. It is the only drawing code.
+    Each keyword argument of ``slider`` besides ``figsize`` (inches) and ``dpi``
+    (CSS pixels per inch) is a control named like a parameter of ``draw``: a
+    :class:`Range` of numbers or a :class:`Choice`.
 
-    The result displays as one output carrying two renderings:
+    - **Moving artists.** Mark what changes with a ``Range`` ``animated=True``
+      (``ax.plot(p, loss, "o", animated=True)``, ``ax.set_title(..., animated=True)``).
+      The live view then redraws only those, on a cached background (matplotlib's
+      blitting). Everything else must depend only on the ``Choice`` values.
+      Without marks every move redraws the whole figure: correct, slower.
+    - **Result.** ``draw`` may return the result in words, e.g.
+      ``t("loss {loss:.2f}").format(loss=loss)``; screen readers hear it with each
+      move ("confidence 0.26, loss 1.35").
 
-    - **live** (Jupyter with a kernel): an ipywidgets slider per ``Range``,
-      buttons or a menu per ``Choice``, and the plot as an image that is redrawn
-      in place on one reused figure, re-drawing only what changed;
-    - **static** (``text/html``, for the book): every combination of positions
-      drawn in advance and embedded as small images, behind native range inputs.
-
-    Draw on the ``ax`` you get (``ax.plot``, ``ax.set_title``), not with
-    ``plt.plot``: pyplot would start a new figure.
+    The result displays as one output with two renderings: in Jupyter an
+    ipywidgets view that the kernel redraws; in the book (``text/html``) every
+    combination of positions drawn in advance at 2x pixel density and painted
+    by a small script. Draw on the ``ax`` you get, not with ``plt.plot``.
 
     >>> import numpy as np
     >>> from lossbook.widgets import slider, Range
     >>> def draw(ax, p):
     ...     q = np.linspace(0.01, 1, 200)
     ...     ax.plot(q, -np.log(q))
-    ...     ax.plot([p], [-np.log(p)], "o")
-    ...     ax.set(title=f"loss = -log({p:.2f}) = {-np.log(p):.3f}", xlabel="p", ylabel="loss")
-    >>> s = slider(draw, p=Range(0.05, 1, value=0.7, steps=20, label="confidence in the correct class"))
-    >>> s.values
-    {'p': 0.7}
-    >>> s.n_frames
-    20
+    ...     ax.plot([p], [-np.log(p)], "o", animated=True)
+    ...     ax.set_title(f"loss = -log({p:.2f}) = {-np.log(p):.3f}", animated=True)
+    ...     return f"loss {-np.log(p):.2f}"
+    >>> s = slider(draw, p=Range(0.05, 1, value=0.7, steps=20, label="confidence"))
+    >>> s.values, s.n_frames
+    ({'p': 0.7}, 20)
     >>> s.update(p=0.2)[:4]  # a PNG
     b'\\x89PNG'
-    >>> 'type="range"' in s.static_html()
+    >>> 'aria-valuetext="confidence 0.7, loss 0.36"' in s.static_html()
     True
     """
     return Slider(draw, controls, figsize=figsize, dpi=dpi)
 
 
+def _result(canvas: Canvas) -> str:
+    result = canvas.result
+    return "" if result is None else str(result)
+
+
 def _check_figure(figsize, dpi) -> None:
     try:
-        w, h = figsize
-        ok = w > 0 and h > 0
-    except (TypeError, ValueError):
+        ok = len(figsize) == 2 and min(figsize) > 0
+    except TypeError:
         ok = False
     if not ok:
         raise ValueError(f"figsize must be (width, height) in inches, both positive; got {figsize!r}.")
@@ -265,32 +277,29 @@ def _check_figure(figsize, dpi) -> None:
 
 def _check_names(draw: Callable, names: list[str]) -> None:
     """The controls must be exactly the values ``draw`` takes after the Axes."""
+    P = inspect.Parameter
     try:
         params = list(inspect.signature(draw).parameters.values())
     except (TypeError, ValueError):  # some builtins have no signature: nothing to check
         return
-    P = inspect.Parameter
-    if not params or params[0].kind not in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD, P.VAR_POSITIONAL):
+    if not params or params[0].kind in (P.KEYWORD_ONLY, P.VAR_KEYWORD):
         raise ValueError("draw must take the Axes to draw on as its first argument, "
                          "then one argument per control: def draw(ax, p): ...")
-    first, rest = params[0], params[1:]
-    if first.kind is P.VAR_POSITIONAL:
-        rest = params
-    elif first.name in names:
-        raise ValueError(f"{first.name!r} is draw's first argument, the Axes; "
+    rest = params if params[0].kind is P.VAR_POSITIONAL else params[1:]
+    if params[0].name in names and rest is not params:
+        raise ValueError(f"{params[0].name!r} is draw's first argument, the Axes; "
                          "name the control after another parameter.")
-    takes_any = any(p.kind is P.VAR_KEYWORD for p in rest)
     named = [p.name for p in rest if p.kind in (P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY)]
     signature = f"draw({', '.join(p.name for p in params)})"
     unknown = [n for n in names if n not in named]
-    if unknown and not takes_any:
-        raise ValueError(f"{signature} has no parameter named {', '.join(map(repr, unknown))}: name each "
-                         f"control after a parameter of draw ({', '.join(named) or 'it has none'}).")
+    if unknown and not any(p.kind is P.VAR_KEYWORD for p in rest):
+        raise ValueError(f"{signature} has no parameter named {', '.join(map(repr, unknown))}: "
+                         f"name each control after a parameter of draw ({', '.join(named)}).")
     missing = [p.name for p in rest if p.default is P.empty and p.name not in names
-               and p.kind in (P.POSITIONAL_ONLY, P.POSITIONAL_OR_KEYWORD, P.KEYWORD_ONLY)]
+               and p.kind not in (P.VAR_POSITIONAL, P.VAR_KEYWORD)]
     if missing:
-        raise ValueError(f"{signature} needs {', '.join(map(repr, missing))}, but no control has that "
-                         f"name: add {missing[0]}=Range(...) to the slider, or give it a default in draw.")
+        raise ValueError(f"{signature} needs {', '.join(map(repr, missing))}, but no control has "
+                         f"that name: add {missing[0]}=Range(...), or give it a default in draw.")
 
 
 def _plain(title: str) -> str:
