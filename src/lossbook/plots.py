@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .i18n import t
+
 CLASSES = ("dog", "cat", "human")
 """The book's running example: class 0 is a dog, 1 a cat, 2 a human."""
 
@@ -43,10 +45,10 @@ def confidence_bars(ax, confidences, target=None, classes=CLASSES, title=None):
         if correct:
             bar.set_hatch("//")
     ax.bar_label(bars, labels=[f"{c:.2f}" for c in confidences], padding=2)
-    ax.set_xticks(positions, [f"{name}\n(correct)" if correct else name
+    ax.set_xticks(positions, [f"{t(name)}\n{t('(correct)')}" if correct else t(name)
                               for name, correct in zip(classes, is_target)])
     ax.set_ylim(0, 1.08)
-    ax.set_xlabel("class")
-    ax.set_ylabel("confidence")
+    ax.set_xlabel(t("class"))
+    ax.set_ylabel(t("confidence"))
     if title is not None:
         ax.set_title(title)
