@@ -103,6 +103,10 @@ def role_targets(text: str) -> list[str]:
     return sorted(out)
 
 
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)*")  # 0.693, 1.1, 88, 2026 (not inside words)
+DIMENSIONS = re.compile(r"\b\d-D\b")  # "2-D" is 二维 in Chinese
+
+
 @pytest.mark.parametrize("catalog", CATALOGS)
 def test_translations_keep_markup_math_code_and_links(catalog):
     problems = []
@@ -116,6 +120,9 @@ def test_translations_keep_markup_math_code_and_links(catalog):
                 problems.append(f"{what} differs in {e.msgid[:60]!r}")
         if role_targets(e.msgid) != role_targets(e.msgstr):
             problems.append(f"roles/targets differ in {e.msgid[:60]!r}")
+        lost = set(NUMBER.findall(DIMENSIONS.sub("", plain_en))) - set(NUMBER.findall(plain_zh))
+        if lost:  # "Exercise 1.1" must not become 练习 1.2, "8 minutes" not 5 分钟
+            problems.append(f"numbers {sorted(lost)} missing in the translation of {e.msgid[:60]!r}")
         if re.match(r"\d+\.\s", e.msgstr):  # MyST would read a numbered list, not this text
             problems.append(f"starts like a numbered list (write '1\\\\. …'): {e.msgstr[:40]!r}")
     assert not problems, "\n".join(problems)

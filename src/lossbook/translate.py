@@ -99,7 +99,7 @@ def translate_markdown(source: str, catalog: dict[str, str], used: set | None = 
             replacements[start] = (end, prefix + new)
         elif token.type in ("math_block", "math_block_label", "amsmath") and token.map:
             # math is a message too (its lines kept as written); usually kept as it is
-            key = next((k for k in (token.content.strip(), message_id(token.content))
+            key = next((k for k in (token.content, token.content.strip(), message_id(token.content))
                         if k in catalog), None)
             if key is not None:
                 used.add(key)

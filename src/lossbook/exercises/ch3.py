@@ -68,7 +68,8 @@ Predict before you touch the slider. The batch's correct confidences are
 `[0.7, 0.5, 0.9]`, and its loss is 0.385. Suppose sample 1 became certain: its
 confidence in the correct class rises from 0.5 to 1.0, and samples 0 and 2 stay as
 they are. What is the batch loss now? Write `certain_sample_loss()` returning your
-prediction, to two decimals. Then set sample 1 to 1.0 on the slider below.""",
+prediction, to two decimals. Then drag sample 1 to the top of the slider below (it
+stops at 0.92) and watch the mean close in on your answer.""",
     code='''\
 def certain_sample_loss():
     """Return the batch loss once sample 1's confidence is 1.0."""
