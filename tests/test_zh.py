@@ -163,7 +163,7 @@ def test_t_follows_the_language(monkeypatch):
         matplotlib.rcParams.update(matplotlib.rcParamsDefault)
 
 
-def test_chinese_figure_text_draws_without_missing_glyphs():
+def test_chinese_figure_text_draws_without_missing_glyphs(caplog):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -176,10 +176,13 @@ def test_chinese_figure_text_draws_without_missing_glyphs():
             fig, ax = plt.subplots()
             ax.set_title("分类交叉熵 −log(p) = 0.51，置信度")
             ax.set_xlabel("批次 batch")
+            ax.set_ylabel(r"损失，$-\log(\hat{y}_k)$")  # words and math: mathtext, one font
             fig.canvas.draw()
             plt.close(fig)
     finally:
         matplotlib.rcParams.update(matplotlib.rcParamsDefault)
+    missing = [r.getMessage() for r in caplog.records if "glyph" in r.getMessage()]
+    assert not missing, missing  # mathtext logs "Font ... does not have a glyph", no warning
 
 
 def test_without_a_cjk_font_one_warning_says_what_to_install(monkeypatch):

@@ -85,9 +85,11 @@ def cjk_font() -> str | None:
 def use_fonts_for(language: str) -> None:
     """Point matplotlib at fonts that can draw ``language`` (a no-op for English).
 
-    Latin text keeps DejaVu Sans (matplotlib's default, so both editions look alike);
-    characters DejaVu lacks fall back to the CJK font, glyph by glyph. Without any CJK
-    font, one warning says how to install one (instead of a warning per character).
+    The CJK font comes first: a label that mixes words and math (``"损失，$-\\log p$"``)
+    is drawn by mathtext with the first font alone, so it must have the Chinese
+    characters (CJK fonts carry Latin letters and digits too). Anything it lacks falls
+    back to DejaVu Sans, glyph by glyph. Without any CJK font, one warning says how to
+    install one (instead of a warning per character).
     """
     if language == "en":
         return
@@ -99,7 +101,7 @@ def use_fonts_for(language: str) -> None:
                       "Debian/Ubuntu run `sudo apt-get install fonts-noto-cjk`, then restart "
                       "the kernel.", stacklevel=2)
         return
-    matplotlib.rcParams["font.family"] = ["DejaVu Sans", font]  # per-glyph fallback, in order
+    matplotlib.rcParams["font.family"] = [font, "DejaVu Sans"]  # per-glyph fallback, in order
 
 
 if language() != "en":      # LOSSBOOK_LANG=zh_CN: the Chinese book build, or a reader's choice
