@@ -74,7 +74,7 @@ def strip_captions(built: Path) -> dict[str, list[str]]:
 
 
 def slider_count(built: Path, path: str) -> int:
-    return (built / path).read_text(encoding="utf-8").count('class="lossbook-slider"')
+    return (built / path).read_text(encoding="utf-8").count('<div class="lb-slider" id=')
 
 
 class Book:

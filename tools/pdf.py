@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import importlib
 import io
 import re
 import time
@@ -268,9 +269,38 @@ def count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+def page_question_solutions(path: str) -> list[dict]:
+    """The solutions of a chapter's in-page questions, from the package.
+
+    The web page never holds their answers (it checks hashes), so PREPARE cannot take
+    them off the page; the appendix gets them from the exercise itself.
+    """
+    number = re.match(r"notebooks/(\d+)_", path)
+    if number is None:
+        return []
+    from lossbook.exercises._page import page_mode
+
+    chapter = int(number.group(1))
+    module = importlib.import_module(f"lossbook.exercises.ch{chapter}")
+    found = []
+    for k, exercise in enumerate(module.EXERCISES, start=1):
+        if page_mode(exercise) is None:
+            continue
+        line = exercise.evaluate(exercise.reference).message  # what check prints for it
+        found.append({"title": f"Exercise {chapter}.{k}: {exercise.title}",
+                      "code": f'<div class="cell_input"><pre>{html.escape(exercise.code)}</pre></div>',
+                      "output": f'<div class="cell_output"><pre>{html.escape(line)}</pre></div>'})
+    return found
+
+
+def exercise_order(solution: dict) -> tuple:
+    found = re.match(r"Exercise (\d+)\.(\d+)", solution["title"])
+    return (int(found.group(1)), int(found.group(2))) if found else (10**6, 0)
+
+
 def print_chapters(printer: Printer, html_dir: Path, student: bool) -> list[dict]:
     """Print every page of the toc; per page: part, title, headings, their pages, pdf,
-    solutions (taken off the page by PREPARE)."""
+    solutions (taken off the page by PREPARE, and those of its in-page questions)."""
     chapters = []
     for part, path in toc_pages():
         page_file = html_dir / path
@@ -278,6 +308,9 @@ def print_chapters(printer: Printer, html_dir: Path, student: bool) -> list[dict
             raise SystemExit(f"{page_file} is missing: build the book first (make build).")
         printer.open(page_file.as_uri())
         info = printer.page.evaluate(PREPARE, student)
+        if not student:
+            info["solutions"] = sorted(info["solutions"] + page_question_solutions(path),
+                                       key=exercise_order)
         printer.page.evaluate(READY)
         pdf = printer.pdf()
         chapters.append({"part": part, **info, "pdf": pdf,

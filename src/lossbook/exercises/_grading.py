@@ -355,7 +355,7 @@ def _safe_str(error: BaseException) -> str:
 def _matches(actual: Any, wrong: Any, atol: float) -> bool:
     """Like ``close`` but inf matches inf and NaN matches NaN (for mistakes that produce them)."""
     if isinstance(wrong, str) or isinstance(actual, str):
-        return isinstance(wrong, str) and isinstance(actual, str) and actual.strip().lower() == wrong
+        return isinstance(wrong, str) and isinstance(actual, str) and actual.strip().lower() == wrong.strip().lower()
     a, w = _real_array(actual), _real_array(wrong)
     if a is None or w is None:
         return False

@@ -40,7 +40,7 @@ def lower_loss_batch():
     reference=lambda: "D",
     compare=_text_is,
     mistakes=[
-        Mistake(lambda: "c", "C is more accurate, but each of its samples costs -log(0.36) = "
+        Mistake(lambda: "C", "C is more accurate, but each of its samples costs -log(0.36) = "
                 "1.02; D's one mistake costs -log(0.3) = 1.20, and its two sure answers "
                 "almost nothing."),
         Mistake(lambda: "same", "They have the same predictions on two samples only; work out "
