@@ -90,15 +90,16 @@ def course(tmp_path_factory) -> dict:
 
 
 HIDDEN = ("### BEGIN HIDDEN TESTS\n"
-          "assert abs(batch_loss(np.array([[0.25, 0.75]]), np.array([1])) - 0.2876820724517809) < 1e-9\n"
+          "assert one_hot(np.array([1, 0]), 2).tolist() == [[0, 1], [1, 0]]\n"
           "### END HIDDEN TESTS")
+HIDDEN_CELL = "ch3-q3-test"  # chapter 3's one_hot exercise
 
 
 def _add_a_hidden_test(source: Path) -> None:
-    """One more hidden test in chapter 3's first test cell, whatever the package has there."""
+    """One more hidden test in chapter 3's one_hot test cell, whatever the package has there."""
     [path] = source.glob("03_*.ipynb")
     notebook = nbformat.read(path, as_version=4)
-    [cell] = [c for c in notebook.cells if c.get("id") == "ch3-q1-test"]
+    [cell] = [c for c in notebook.cells if c.get("id") == HIDDEN_CELL]
     cell.source += "\n" + HIDDEN
     nbformat.write(notebook, path)
 
@@ -107,7 +108,7 @@ def test_hidden_tests_leave_the_release_and_come_back_for_grading(course):
     [released] = course["release"].glob("03_*.ipynb")
     assert "BEGIN HIDDEN TESTS" not in released.read_text(encoding="utf-8")
     [graded] = (course["root"] / "autograded" / "solutions" / ASSIGNMENT).glob("03_*.ipynb")
-    [cell] = [c for c in nbformat.read(graded, as_version=4).cells if c.get("id") == "ch3-q1-test"]
+    [cell] = [c for c in nbformat.read(graded, as_version=4).cells if c.get("id") == HIDDEN_CELL]
     assert HIDDEN in cell.source
     assert course["scores"]["solutions"]["notebooks"][graded.stem][0] == \
         course["scores"]["solutions"]["notebooks"][graded.stem][1]
