@@ -266,9 +266,9 @@ if __name__ == "__main__":
 
 # --- text the package shows (src/lossbook/locale/<language>.json) -----------------
 PACKAGE = Path(__file__).resolve().parent
-# Text that is not in a t("...") literal but is shown translated: the solution toggles
-# and the plotting-code toggles (notebook metadata, translated by book/_ext/edition.py and translate_notebook) and
-# the first line of the Chinese notebooks' language cell.
+# Text that is not in a t("...") literal but is shown translated: the solution and
+# plotting-code toggles (notebook metadata, translated by book/_ext/edition.py and
+# translate_notebook) and the first line of the Chinese notebooks' language cell.
 EXTRA_STRINGS = ("Show the solution", "Hide the solution",
                  "Show the plotting code", "Hide the plotting code",
                  "# The language of this notebook's figures and check() messages:")
