@@ -159,6 +159,9 @@ def test_chinese_search_finds_the_chapters(browser, zh_url, query):
     assert wanted, "no translated page mentions the term yet"
     context, page = open_page(browser, f"{zh_url}search.html?q={query}")
     page.wait_for_selector("ul.search li", timeout=20000)
+    # Sphinx lists the hits one by one; its summary line is written after the last one.
+    page.wait_for_function("() => document.querySelector('p.search-summary')?.innerText.trim()",
+                           timeout=20000)
     hits = {h.split("/zh/", 1)[1].split("#")[0].split("?")[0]
             for h in page.locator("ul.search li a").evaluate_all("els => els.map(e => e.href)")}
     assert page.errors == [] and page.external == []
