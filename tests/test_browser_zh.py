@@ -145,6 +145,8 @@ def prose(docname: str) -> str:
     page = ROOT / f"{docname}.md"
     if page.is_file():
         return page.read_text(encoding="utf-8")
+    if not (ROOT / f"{docname}.ipynb").is_file():
+        return ""  # sphinx.po: the theme's words, no page
     notebook = json.loads((ROOT / f"{docname}.ipynb").read_text(encoding="utf-8"))
     return "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
 
