@@ -296,7 +296,8 @@ def package_strings(notebooks=None) -> dict[str, str]:
     - every exercise's hint, success line and mistake words (``Exercise._hint``,
       ``.success``, ``Mistake.words``; ``Case.label`` is an input written as code and
       stays as it is);
-    - the solution-toggle words and the language cell (``EXTRA_STRINGS``).
+    - the check messages and the in-page form's words (``MESSAGES``, ``WORDS``);
+    - the toggle words and the language cell (``EXTRA_STRINGS``).
     """
     import nbformat
 
@@ -323,6 +324,12 @@ def package_strings(notebooks=None) -> dict[str, str]:
                            *[("mistake", m.words) for m in exercise.mistakes]]:
             if text:
                 strings.setdefault(text, f"{exercise.name} {what}")
+    from .exercises._grading import MESSAGES
+    from .exercises._page import WORDS
+
+    for table, name in ((MESSAGES, "_grading.MESSAGES"), (WORDS, "_page.WORDS")):
+        for key, text in table.items():  # looked up through t(TABLE[key])
+            strings.setdefault(text, f"lossbook.exercises.{name}[{key!r}]")
     for text in EXTRA_STRINGS:
         strings.setdefault(text, "lossbook.translate.EXTRA_STRINGS")
     return strings
