@@ -121,6 +121,22 @@ def slider_state(page, slider) -> str:
     )
 
 
+def moved_sliders(page) -> list[bool]:
+    """Move each slider of the page to an end: did the picture in its canvas change?"""
+    moved, sliders = [], page.locator("input[type=range]")
+    for i in range(sliders.count()):
+        slider = sliders.nth(i)
+        slider.scroll_into_view_if_needed()
+        wait_for_frame(page, slider)
+        before = slider_state(page, slider)
+        slider.focus()
+        page.keyboard.press("End" if slider.input_value() != slider.get_attribute("max")
+                            else "Home")
+        wait_for_frame(page, slider)
+        moved.append(slider_state(page, slider) != before)
+    return moved
+
+
 def wait_for_frame(page, slider) -> None:
     """Wait until the slider's canvas shows the frame for its controls' positions."""
     slider.evaluate(
@@ -161,19 +177,7 @@ def visits(browser, book_url):
         else:
             visit["serious_content"] = []
         chrome_report[path] = [v for v in violations if v["impact"] == "serious"]
-        # Sliders: move each one to an end; the picture in its canvas must change.
-        moved, sliders = [], page.locator("input[type=range]")
-        for i in range(sliders.count()):
-            slider = sliders.nth(i)
-            slider.scroll_into_view_if_needed()
-            wait_for_frame(page, slider)
-            before = slider_state(page, slider)
-            slider.focus()
-            page.keyboard.press("End" if slider.input_value() != slider.get_attribute("max")
-                                else "Home")
-            wait_for_frame(page, slider)
-            moved.append(slider_state(page, slider) != before)
-        visit["sliders"] = moved
+        visit["sliders"] = moved_sliders(page)
         visit["bytes"] = sum(page.bytes.values())
         visit["errors"] = list(page.errors)
         visit["external"] = list(page.external)

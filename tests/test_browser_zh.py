@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from test_browser import (
-    CONTENT, MAX_PAGE_BYTES, PAGES, open_page, run_axe, slider_state, wait_for_frame,
-    wait_for_math)
+    CONTENT, MAX_PAGE_BYTES, PAGES, moved_sliders, open_page, run_axe, wait_for_math)
 from zh_support import ROOT, build_chinese, complete_catalogs
 
 SHOTS = ROOT / "_build" / "screenshots" / "zh"
@@ -57,18 +56,7 @@ def zh_visits(browser, zh_url):
         violations = run_axe(page)
         visit["critical"] = [v for v in violations if v["impact"] == "critical"]
         visit["serious"] = [(v["id"], v["nodes"]) for v in violations if v["impact"] == "serious"]
-        moved, sliders = [], page.locator("input[type=range]")
-        for i in range(sliders.count()):
-            slider = sliders.nth(i)
-            slider.scroll_into_view_if_needed()
-            wait_for_frame(page, slider)
-            before = slider_state(page, slider)
-            slider.focus()
-            page.keyboard.press("End" if slider.input_value() != slider.get_attribute("max")
-                                else "Home")
-            wait_for_frame(page, slider)
-            moved.append(slider_state(page, slider) != before)
-        visit["sliders"] = moved
+        visit["sliders"] = moved_sliders(page)
         visit["bytes"] = sum(page.bytes.values())
         visit["errors"], visit["external"] = list(page.errors), list(page.external)
         context.close()
