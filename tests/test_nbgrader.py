@@ -118,8 +118,9 @@ def test_autograde_runs_without_errors(course):
     graded = course["graded"]
     log = graded.stdout + graded.stderr
     assert graded.returncode == 0, log[-4000:]
-    errors = [line for line in log.splitlines() if "| ERROR]" in line or "Traceback" in line]
-    assert not errors, "\n".join(errors[:20])
+    lines = log.splitlines()
+    errors = [i for i, line in enumerate(lines) if "| ERROR]" in line or "Traceback" in line]
+    assert not errors, "\n\n".join("\n".join(lines[max(0, i - 3):i + 15]) for i in errors[:3])
     for student in SUBMISSIONS:
         assert set(course["scores"][student]["notebooks"]) == {p.stem for p in SOURCES}, student
         assert course["scores"][student]["manual"] is False
