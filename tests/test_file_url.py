@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from test_browser import PAGES, open_page, slider_state, wait_for_math
+from test_browser import PAGES, moved_sliders, open_page, wait_for_math
 
 
 @pytest.fixture(scope="session")
@@ -20,16 +20,7 @@ def disk_visits(browser, built_book):
     for path in PAGES:
         context, page = open_page(browser, (built_book / path).as_uri())
         visit = {"formulas": wait_for_math(page), "has_math": 'class="math' in page.content()}
-        moved, sliders = [], page.locator("input[type=range]")
-        for i in range(sliders.count()):
-            slider = sliders.nth(i)
-            slider.scroll_into_view_if_needed()
-            before = slider_state(page, slider)
-            slider.focus()
-            page.keyboard.press("End")
-            moved.append(before != slider_state(page, slider))
-            page.keyboard.press("Home")
-        visit["sliders"] = moved
+        visit["sliders"] = moved_sliders(page)  # each waits for its painted frame
         themes = [page.evaluate("document.documentElement.dataset.theme")]
         button = page.locator("button.theme-switch-button").first
         if button.count():
