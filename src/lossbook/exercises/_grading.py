@@ -178,6 +178,11 @@ def close(actual: Any, expected: Any, rtol: float = 1e-5, atol: float = 1e-6) ->
     return bool(np.allclose(actual_arr, expected_arr, rtol=rtol, atol=atol))
 
 
+def same_text(actual: Any, expected: str) -> bool:
+    """True when ``actual`` is text equal to ``expected``, ignoring case and outer spaces."""
+    return isinstance(actual, str) and actual.strip().lower() == expected.strip().lower()
+
+
 def _same_input(before: Any, after: Any) -> bool:
     if isinstance(before, np.ndarray):
         return (
@@ -355,7 +360,7 @@ def _safe_str(error: BaseException) -> str:
 def _matches(actual: Any, wrong: Any, atol: float) -> bool:
     """Like ``close`` but inf matches inf and NaN matches NaN (for mistakes that produce them)."""
     if isinstance(wrong, str) or isinstance(actual, str):
-        return isinstance(wrong, str) and isinstance(actual, str) and actual.strip().lower() == wrong.strip().lower()
+        return isinstance(wrong, str) and same_text(actual, wrong)
     a, w = _real_array(actual), _real_array(wrong)
     if a is None or w is None:
         return False

@@ -6,7 +6,7 @@ cell that reveals its answer; 4.3 and 4.4 come at the end.
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake, close
+from ._grading import Case, Exercise, Mistake, close, same_text
 
 _loss = CategoricalCrossentropy()
 EPS = 1e-7
@@ -72,7 +72,7 @@ def sign_of_loss():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: _sign(-np.log(1 + EPS)),
-    compare=lambda actual, expected: isinstance(actual, str) and actual.strip().lower() == expected,
+    compare=same_text,
     mistakes=[
         Mistake(lambda: "zero", "1 + 1e-7 is not 1: float64 tells them apart (it resolves about 16 "
                 "digits), so its log is not 0 either."),

@@ -2,16 +2,12 @@
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake, close
+from ._grading import Case, Exercise, Mistake, close, same_text
 
 _loss = CategoricalCrossentropy()
 _BATCH = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
 _BATCH_LABEL = "y_pred=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]"
 _ONE_HOT = np.array([[1, 0, 0], [0, 1, 0], [0, 1, 0]])
-
-
-def _text_is(actual, expected):
-    return isinstance(actual, str) and actual.strip().lower() == expected.lower()
 
 
 # --- 5.1: predict ln(n) before the chapter explains ln 3 ----------------------------
@@ -90,7 +86,7 @@ def big_weights_loss():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: _BIG_WEIGHTS,
-    compare=_text_is,
+    compare=same_text,
     mistakes=[
         Mistake(lambda: "about", "The scores are 10 000 times larger, not just shifted, so "
                 "softmax no longer gives every class 1/3."),

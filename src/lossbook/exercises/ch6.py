@@ -3,15 +3,11 @@ import numpy as np
 
 from ..losses import CategoricalCrossentropy
 from ..metrics import accuracy
-from ._grading import Case, Exercise, Mistake
+from ._grading import Case, Exercise, Mistake, same_text
 
 _loss = CategoricalCrossentropy()
 _OUT = np.array([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]])
 _OUT_LABEL = "softmax_outputs=[[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]]"
-
-
-def _text_is(actual, expected):
-    return isinstance(actual, str) and actual.strip().lower() == expected.lower()
 
 
 # --- 6.1: predict which batch has the lower loss, before the chapter prints it -------
@@ -38,7 +34,7 @@ def lower_loss_batch():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: "D",
-    compare=_text_is,
+    compare=same_text,
     mistakes=[
         Mistake(lambda: "C", "C is more accurate, but each of its samples costs -log(0.36) = "
                 "1.02; D's one mistake costs -log(0.3) = 1.20, and its two sure answers "
