@@ -1,22 +1,22 @@
-"""The static player: one self-contained HTML snippet for pages with no kernel.
+"""The static player: one self-contained HTML snippet for pages without a kernel.
 
-Per control a native ``<input type="range">`` between a step-down and a step-up
-button (or a ``<select>`` for a choice), with its ``<label>`` and an
-``<output>`` readout; under them one ``<canvas>`` where ``player.js`` (inlined,
-read from its own file) paints the frame for the controls' positions. Every
-picture is a ``data:`` URI, so the snippet requests nothing from anywhere.
-Element ids come from a hash of the content: two builds give the same HTML.
+Per control a ``<label>``, a native ``<input type="range">`` between -/+ step
+buttons and an ``<output>`` readout (or a ``<select>`` for a choice); under them
+a ``<canvas>`` where ``player.js`` (inlined from its own file) paints the frame
+for the controls' positions, and a polite live region for the result. Pictures
+are ``data:`` URIs: the snippet requests nothing. Ids come from a hash of the
+content, so two builds give the same HTML.
 
-The snippet also carries a print strip: a few still frames as ``<img>`` with a
-caption each, in ``<div class="lb-slider-print">``. The book's screen CSS hides
-it and its print CSS shows it instead of the live part (``lb-slider-live``);
-where there is no CSS and no script (a notebook viewer), it is what shows.
+A print strip follows: a few stills with captions in ``.lb-slider-print``. The
+book's screen CSS hides it, its print CSS shows it instead of ``.lb-slider-live``,
+and without CSS or script (a notebook viewer) it is what shows.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -38,42 +38,26 @@ class Control:
     choice: bool  # a <select> rather than a range
 
 
-@dataclass
-class Still:
-    """One picture of the print strip."""
-
-    webp: bytes
-    alt: str
-    caption: str
-
-
 def player(frames: Frames, controls: list[Control], results: list[str], alts: list[str],
-           stills: list[Still], css_size: tuple[int, int]) -> str:
-    """The HTML snippet; frame ``i`` is the row-major index over the controls' positions."""
-    strides, stride = [], 1
-    for control in reversed(controls):
-        strides.append(stride)
-        stride *= len(control.labels)
-    strides.reverse()
+           stills: list[tuple[bytes, str, str]], css_size: tuple[int, int]) -> str:
+    """The snippet. Frame ``i`` is the row-major index over the controls' positions;
+    ``stills`` are the print strip's (webp, alt, caption)."""
+    sizes = [len(c.labels) for c in controls]
+    strides = [math.prod(sizes[k + 1:]) for k in range(len(sizes))]
     first = sum(c.index * s for c, s in zip(controls, strides))
-    data = {
-        "bases": [_b64(p) for p in frames.bases],
-        "overlays": [_b64(p) for p in frames.overlays],
-        "offsets": frames.offsets,
-        "baseOf": frames.base_of,
-        "strides": strides,
-        "controls": [{"label": c.label, "labels": c.labels} for c in controls],
-        "results": results,
-        "alts": alts,
-    }
+    data = {"bases": [_b64(p) for p in frames.bases],
+            "overlays": [_b64(p) for p in frames.overlays],
+            "offsets": frames.offsets, "baseOf": frames.base_of, "strides": strides,
+            "controls": [{"label": c.label, "labels": c.labels} for c in controls],
+            "results": results, "alts": alts}
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
     title = t("Interactive plot: {controls}").format(controls=", ".join(c.label for c in controls))
     rows = "\n".join(_control(k, c, results[first]) for k, c in enumerate(controls))
     width, height = css_size
     figures = "\n".join(
-        f'<figure><img src="data:image/webp;base64,{_b64(s.webp)}" alt="{_attr(s.alt)}" '
-        f'width="{width}" height="{height}"><figcaption>{escape(s.caption)}</figcaption></figure>'
-        for s in stills)
+        f'<figure><img src="data:image/webp;base64,{_b64(picture)}" alt="{_attr(alt)}" '
+        f'width="{width}" height="{height}"><figcaption>{escape(caption)}</figcaption></figure>'
+        for picture, alt, caption in stills)
     body = f"""<div class="lb-slider" id="{_ID}">
 <div class="lb-slider-live" role="group" aria-label="{_attr(title)}">
 {rows}
@@ -96,9 +80,8 @@ def _control(k: int, c: Control, result: str) -> str:
     ident = f"{_ID}-{k}"
     label = f'<label for="{ident}">{escape(c.label)}</label>'
     if c.choice:
-        options = "".join(
-            f'<option value="{j}"{" selected" if j == c.index else ""}>{escape(text)}</option>'
-            for j, text in enumerate(c.labels))
+        options = "".join(f'<option value="{j}"{" selected" if j == c.index else ""}>'
+                          f'{escape(text)}</option>' for j, text in enumerate(c.labels))
         return (f'<div class="lb-slider-row">{label}'
                 f'<select id="{ident}" data-control="{k}">{options}</select></div>')
     shown = c.labels[c.index]
@@ -109,12 +92,10 @@ def _control(k: int, c: Control, result: str) -> str:
                 f'data-step="{sign}" aria-controls="{ident}" '
                 f'aria-label="{_attr(name.format(label=c.label))}">{text}</button>')
 
-    return (f'<div class="lb-slider-row">{label}'
-            f'{step(-1, "−", t("{label}: one step down"))}'
+    return (f'<div class="lb-slider-row">{label}{step(-1, "−", t("{label}: one step down"))}'
             f'<input type="range" id="{ident}" data-control="{k}" min="0" '
             f'max="{len(c.labels) - 1}" step="1" value="{c.index}" '
-            f'aria-valuetext="{_attr(valuetext)}">'
-            f'{step(1, "+", t("{label}: one step up"))}'
+            f'aria-valuetext="{_attr(valuetext)}">{step(1, "+", t("{label}: one step up"))}'
             f'<output for="{ident}">{escape(shown)}</output></div>')
 
 

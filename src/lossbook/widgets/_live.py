@@ -1,40 +1,39 @@
 """The live view: ipywidgets controls above an ``Image`` that the kernel redraws.
 
-Moving a control calls back into Python, which draws the new frame on the one
-reused figure and sends its PNG bytes into the same ``Image`` widget: the output
-is never re-created, so nothing flickers and no new figure is made per move.
-
-As far as ipywidgets allows, it says what the static player says: each control
-has its label as description, a range has -/+ step buttons (a move without
-dragging), the image's tooltip is the frame's alt text, and the result sits
-under the plot in a polite live region.
+A move calls back into Python, which draws the new frame on the one reused
+figure and puts its PNG into the same ``Image``: nothing is re-created, so
+nothing flickers. As far as ipywidgets allows it says what the static player
+says: each control is described by its label, a range has -/+ step buttons (a
+move without dragging), the image's tooltip is the frame's alt text, and the
+result sits under the plot in a polite live region.
 """
 from __future__ import annotations
 
-import contextlib
 import html
 from typing import Callable
 
 import ipywidgets as widgets
 
 from ..i18n import t
-from ._controls import Choice, Range
+from ._controls import Range
 
 
 class LiveView:
-    """The widgets of one slider; ``box`` is what Jupyter displays."""
+    """The widgets of one slider; ``box`` is what Jupyter displays.
+
+    ``on_move(name, index)`` is called when the reader moves control ``name``.
+    """
 
     def __init__(self, controls: dict, indices: dict, png: bytes, size: tuple[int, int],
                  on_move: Callable[[str, int], None]):
-        self._quiet = False
-        self.inputs = {name: _input(name, c, indices[name]) for name, c in controls.items()}
-        rows = []
-        for name, control_widget in self.inputs.items():
-            control_widget.observe(self._forward(name, on_move), names="value")
-            rows.append(self._steps(control_widget, controls[name]) if isinstance(
-                controls[name], Range) else control_widget)
-        width, height = size
-        self.image = widgets.Image(value=png, format="png", width=width, height=height,
+        self.quiet = False  # True while the kernel itself moves a control
+        self.inputs, rows = {}, []
+        for name, control in controls.items():
+            self.inputs[name] = _input(control, control.label or name, indices[name])
+            self.inputs[name].observe(self._forward(name, on_move), "value")
+            rows.append(self._with_steps(self.inputs[name], control.label or name)
+                        if isinstance(control, Range) else self.inputs[name])
+        self.image = widgets.Image(value=png, format="png", width=size[0], height=size[1],
                                    layout=widgets.Layout(border="1px solid #c9ced4",
                                                          max_width="100%", height="auto"))
         self.result = widgets.HTML()
@@ -42,67 +41,58 @@ class LiveView:
         self.box = widgets.VBox([*rows, self.image, self.result, self.message])
 
     def show(self, png: bytes, result: str, alt: str) -> None:
-        """Put a new frame in the image, say its result, and clear any earlier error."""
+        """A new frame in the image, its words, and no earlier error."""
         self.image.value = png
         self.describe(result, alt)
-        if self.message.layout.display != "none":
-            self.message.layout.display = "none"
+        self.message.layout.display = "none"
 
     def describe(self, result: str, alt: str) -> None:
-        """The words for the current frame: the image's tooltip and the live region."""
+        """The image's tooltip and the live region's text."""
         self.image.tooltip = alt
         self.result.value = (f'<span role="status" aria-live="polite">'
                              f'{html.escape(result or alt)}</span>')
 
     def fail(self, text: str) -> None:
-        """Say under the image that ``draw`` failed (a callback's exception is otherwise hidden)."""
-        self.message.value = (f'<pre style="color:#b00020;white-space:pre-wrap">'
-                              f'{html.escape(text)}</pre>')
+        """Say under the image that ``draw`` failed (a callback's error is otherwise hidden)."""
+        self.message.value = f'<pre style="color:#b00020;white-space:pre-wrap">{html.escape(text)}</pre>'
         self.message.layout.display = None
 
     def move(self, name: str, index: int) -> None:
         """Move a control without calling back (the caller redraws)."""
-        with self._silenced():
+        self.quiet = True
+        try:
             self.inputs[name].value = index
-
-    def _steps(self, control_widget, control: Range):
-        """The slider between a step-down and a step-up button."""
-        last = len(control.positions) - 1
-
-        def button(sign: int, text: str, tip: str):
-            b = widgets.Button(description=text, tooltip=tip.format(label=control.label or ""),
-                               layout=widgets.Layout(width="2.5em"))
-            b.on_click(lambda _: setattr(control_widget, "value",
-                                         min(last, max(0, control_widget.value + sign))))
-            return b
-
-        return widgets.HBox([control_widget, button(-1, "−", t("{label}: one step down")),
-                             button(1, "+", t("{label}: one step up"))])
+        finally:
+            self.quiet = False
 
     def _forward(self, name: str, on_move: Callable[[str, int], None]):
         def changed(change):
-            if not self._quiet:
+            if not self.quiet:
                 on_move(name, change["new"])
         return changed
 
-    @contextlib.contextmanager
-    def _silenced(self):
-        self._quiet = True
-        try:
-            yield
-        finally:
-            self._quiet = False
+    @staticmethod
+    def _with_steps(slider, label: str):
+        """The slider between a step-down and a step-up button."""
+        def button(sign: int, text: str, tip: str):
+            b = widgets.Button(description=text, tooltip=tip.format(label=label),
+                               layout=widgets.Layout(width="2.5em"))
+            last = len(slider.options) - 1
+            b.on_click(lambda _: setattr(slider, "value", min(last, max(0, slider.value + sign))))
+            return b
+
+        return widgets.HBox([slider, button(-1, "−", t("{label}: one step down")),
+                             button(1, "+", t("{label}: one step up"))])
 
 
-def _input(name: str, control, index: int):
-    label = control.label or name
-    options = list(zip(control.labels, range(len(control.labels))))
+def _input(control, label: str, index: int):
+    """A SelectionSlider for a range; toggle buttons or a dropdown for a choice."""
+    options = [(text, i) for i, text in enumerate(control.labels)]
     style = {"description_width": "initial"}
     if isinstance(control, Range):
-        return widgets.SelectionSlider(
-            options=options, value=index, description=label, continuous_update=True,
-            readout=True, style=style, layout=widgets.Layout(width="100%", max_width="40em"))
-    assert isinstance(control, Choice)
+        return widgets.SelectionSlider(options=options, value=index, description=label,
+                                       style=style, layout=widgets.Layout(width="100%",
+                                                                          max_width="40em"))
     if len(options) <= 4 and all(len(text) <= 16 for text in control.labels):
         return widgets.ToggleButtons(options=options, value=index, description=label,
                                      style={**style, "button_width": "auto"})
