@@ -1,21 +1,16 @@
 """One reused matplotlib figure that draws ``draw(ax, **values)``, blitting what moves.
 
-This is matplotlib's blitting tutorial applied to a slider. ``draw`` marks the
-artists that move with ``animated=True``; ``canvas.draw()`` skips those, so one
-full draw gives the still *background*, saved with ``copy_from_bbox``. A move
-then restores it (``restore_region``) and draws only the animated artists on
-top (``draw_artist``).
+matplotlib's blitting tutorial, applied to a slider: ``draw`` marks the artists
+that move ``animated=True``; ``canvas.draw()`` skips them, so one full draw
+gives the still *background*, saved with ``copy_from_bbox``. A move restores it
+(``restore_region``) and draws only the animated artists on top (``draw_artist``).
+The background is kept while the *scene* stays: the choices' positions, the axes
+limits and position. So whatever is not animated may depend on the choices only,
+and animated artists, drawn last, need a zorder above the rest (``zorder=3``).
 
-The background is kept while the *scene* stays: the values of the controls that
-are not ranges, the axes limits and position. Everything not marked animated
-must depend on nothing else, and animated artists are drawn last, so give them a
-zorder above the rest (``zorder=3``). The tests compare each chapter's blitted
-frames with direct renders.
-
-The live view's canvas draws text without font hinting (``LIVE_STYLE``).
-Hinting (fitting glyphs to the pixel grid) is most of the time matplotlib takes
-to draw a title, which a move redraws: without it a move is about 2 ms faster,
-and the text looks the same. The book's frames keep matplotlib's defaults.
+The live canvas draws text without hinting (``LIVE_STYLE``): hinting is most of
+the time matplotlib takes to draw a title, which every move redraws. Without it
+a move is about 2 ms faster and looks the same. The book's frames keep the defaults.
 """
 from __future__ import annotations
 
@@ -32,18 +27,17 @@ LIVE_STYLE = {"text.hinting": "no_hinting"}
 
 
 class Canvas:
-    """A figure with one Axes that ``draw`` draws on again and again."""
+    """A figure with one Axes that ``draw`` draws on again and again, in ``style`` (rc settings)."""
 
     def __init__(self, draw: Callable, figsize, dpi: float, margins: dict | None = None,
                  style: dict | None = None):
-        self.draw, self.style = draw, style or {}  # style: matplotlib settings to draw with
+        self.draw, self.style = draw, style or {}
         self.figure = Figure(figsize=figsize, dpi=dpi, facecolor="white")
         self.agg = FigureCanvasAgg(self.figure)
         self.ax = self.figure.add_subplot()
-        if margins:
-            self.figure.subplots_adjust(**margins)
+        self.figure.subplots_adjust(**margins or {})
         self.background = None  # (scene, saved pixels)
-        self.result = None  # what draw returned for the last frame: its result in words
+        self.result = ""  # what draw returned for the last frame (its result in words), as text
 
     @property
     def size(self) -> tuple[int, int]:
@@ -53,9 +47,8 @@ class Canvas:
     def call(self, values: dict, keep_axes: bool = False) -> list:
         """Empty the figure, call ``draw``; return the artists it marked animated, in z order.
 
-        ``keep_axes`` removes only what the last ``draw`` added and keeps the Axes'
-        settings (limits, ticks), which ``draw`` sets again: it skips ``ax.cla()``,
-        the slowest part of a live move (about 4 ms). :meth:`blit` checks the scene.
+        ``keep_axes`` removes only what the last ``draw`` added, keeping the Axes'
+        settings, which ``draw`` sets again: no ``ax.cla()``, which takes 4 ms.
         """
         ax = self.ax
         for child in self.figure.get_children():
@@ -77,19 +70,19 @@ class Canvas:
             ax.cla()
         before = _pyplot_figures()
         try:
-            self.result = self.draw(ax, **values)
+            result = self.draw(ax, **values)
         except Exception as error:
             self.background = None
-            shown = ", ".join(f"{k}={v!r}" for k, v in values.items())
-            error.add_note(f"(raised by the slider's draw function at {shown})")
+            error.add_note("(raised by the slider's draw function at "
+                           + ", ".join(f"{k}={v!r}" for k, v in values.items()) + ")")
             raise
-        if _pyplot_figures() - before:
-            import matplotlib.pyplot as plt
-
-            for number in _pyplot_figures() - before:
-                plt.close(number)
+        made = _pyplot_figures() - before
+        if made:
+            for number in made:
+                sys.modules["matplotlib.pyplot"].close(number)
             raise ValueError("draw made a new pyplot figure (it called plt.plot, plt.figure or "
                              "similar). Draw on the Axes it receives: ax.plot(...), ax.set_title(...).")
+        self.result = "" if result is None else str(result)
         moving = [a for a in ax.get_children() + self.figure.get_children() if a.get_animated()]
         return sorted(moving, key=lambda a: a.get_zorder())
 
@@ -103,10 +96,9 @@ class Canvas:
         return np.asarray(self.agg.buffer_rgba())
 
     def blit(self, values: dict, scene: tuple) -> tuple[np.ndarray, bool]:
-        """The live frame, and whether it was blitted (``draw`` marked moving artists).
+        """The live frame (RGBA), and whether it was blitted: ``draw`` marked what moves.
 
-        ``scene`` holds the values that may change the background (the choices).
-        With nothing marked animated, this is a full draw of the reused figure.
+        ``scene`` holds the choices' positions. With nothing animated, this is a full draw.
         """
         saved = self.background
         moving = self.call(values, keep_axes=saved is not None and saved[0][0] == scene)
@@ -127,7 +119,7 @@ class Canvas:
         return np.asarray(self.agg.buffer_rgba()), True
 
     def fit_margins(self, value_sets: list[dict]) -> dict:
-        """Fixed ``subplots_adjust`` margins that fit every frame in ``value_sets``."""
+        """``subplots_adjust`` margins that fit every frame in ``value_sets``, and set them."""
         boxes, failure = [], None
         for values in value_sets:
             try:

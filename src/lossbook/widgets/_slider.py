@@ -16,7 +16,6 @@ from ._figure import LIVE_STYLE, Canvas
 from ._frames import encode, png, webp
 from ._html import Control, player
 
-WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 MAX_HTML_BYTES = 400_000  # the whole static snippet of one slider, base64 included
 MAX_FRAMES = 300  # more would not fit in MAX_HTML_BYTES, and would take long to draw
 DENSITY = 2  # static frames have 2 pixels per CSS pixel: crisp on HiDPI screens and phones
@@ -62,12 +61,7 @@ def slider(draw: Callable, *, figsize=(6, 3.5), dpi: float = 96, **controls) -> 
 
 
 class Slider:
-    """A plot with controls, made by :func:`slider`.
-
-    ``values`` (each control's value), ``n_frames``, ``update(**values)`` (move
-    and redraw live; returns the PNG), ``blits`` (whether that move was
-    blitted), ``margins``, ``static_html()`` and ``widget`` (the live view).
-    """
+    """A plot with controls, made by :func:`slider`; ``blits`` says if the last move blitted."""
 
     def __init__(self, draw: Callable, controls: dict, figsize=(6, 3.5), dpi: float = 96):
         if not callable(draw):
@@ -148,14 +142,8 @@ class Slider:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         """Both renderings in one output: Jupyter shows the widget, the book the HTML."""
-        def wanted(mime):
-            return (include is None or mime in include) and (exclude is None or mime not in exclude)
-
-        bundle = self.widget._repr_mimebundle_() if wanted(WIDGET_MIME) else {}
-        if wanted("text/html"):
-            bundle["text/html"] = self.static_html()
-        bundle["text/plain"] = repr(self)
-        return bundle
+        return {**self.widget._repr_mimebundle_(), "text/html": self.static_html(),
+                "text/plain": repr(self)}
 
     def __repr__(self) -> str:
         controls = ", ".join(f"{name}={control!r}" for name, control in self.controls.items())
@@ -180,7 +168,7 @@ class Slider:
 
     def _words(self) -> tuple[str, str]:
         """The current frame's result and alt text."""
-        return _text(self._canvas.result), self._alt(self._canvas, self._index)
+        return self._canvas.result, self._alt(self._canvas, self._index)
 
     # -- static --------------------------------------------------------------------------
 
@@ -196,7 +184,7 @@ class Slider:
         for position in itertools.product(*map(range, shape)):  # row-major
             index = dict(zip(self.controls, position))
             frames.append(canvas.render(self._values(index))[..., :3].copy())
-            results.append(_text(canvas.result))
+            results.append(canvas.result)
             alts.append(self._alt(canvas, index))
             scenes.append(self._scene(index))
         controls = [Control(c.label or name, list(c.labels), c.index, isinstance(c, Choice))
@@ -220,10 +208,9 @@ class Slider:
         stills = []
         for j in sorted({round(x) for x in np.linspace(0, last, STILLS)}):
             index = {**{n: c.index for n, c in self.controls.items()}, name: j}
-            pixels = canvas.render(self._values(index))
-            result = _text(canvas.result)
-            caption = self._said(index) + (f" — {result}" if result else "")
-            stills.append((webp(pixels[..., :3]), self._alt(canvas, index), caption))
+            pixels = canvas.render(self._values(index))[..., :3]
+            caption = self._said(index) + (f" — {canvas.result}" if canvas.result else "")
+            stills.append((webp(pixels), self._alt(canvas, index), caption))
         return stills
 
     # -- values and words ----------------------------------------------------------------
@@ -242,14 +229,10 @@ class Slider:
 
     def _alt(self, canvas: Canvas, index: dict) -> str:
         """Alt text of a frame: the plot's title as drawn, the controls, the result."""
-        title, said, result = _plain(canvas.ax.get_title()), self._said(index), _text(canvas.result)
-        if result and result not in title:
-            said += f", {result}"
+        title, said = _plain(canvas.ax.get_title()), self._said(index)
+        if canvas.result and canvas.result not in title:
+            said += f", {canvas.result}"
         return t("Plot: {title} ({values})").format(title=title, values=said) if title else said
-
-
-def _text(result) -> str:
-    return "" if result is None else str(result)
 
 
 def _plain(title: str) -> str:
