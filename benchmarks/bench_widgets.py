@@ -63,8 +63,8 @@ def main() -> None:
     load = os.getloadavg()[0]
     print(f"lossbook.widgets on the chapter sliders ({os.cpu_count()} CPUs, load {load:.1f}: "
           "wall times grow with the load, CPU times much less)\n")
-    print(f"{'slider':26s} {'frames':>6s} {'live (CPU)':>16s} {'new figure':>11s} {'target':>7s}"
-          f" {'static':>10s} {'drawn in':>9s}")
+    print(f"{'slider':26s} {'frames':>6s} {'live (CPU)':>16s} {'new figure':>11s} {'ratio':>6s}"
+          f" {'target':>7s} {'static':>10s} {'drawn in':>9s}")
     failed = []
     for notebook, cell_id in SLIDERS.items():
         s = chapter_slider(notebook, cell_id)
@@ -79,11 +79,12 @@ def main() -> None:
         ok = live <= target and size <= STATIC_BYTES
         failed += [] if ok else [notebook]
         print(f"{notebook:26s} {s.n_frames:6d} {live:6.1f} ({live_cpu:4.1f}) ms {naive:8.1f} ms"
-              f" {target:4d} ms {size / 1000:7.1f} KB {seconds:7.1f} s  {'OK' if ok else 'OVER'}")
+              f" {naive / live:5.1f}x {target:4d} ms {size / 1000:7.1f} KB {seconds:7.1f} s"
+              f"  {'OK' if ok else 'OVER'}")
     print(f"\nlive: median of {MOVES} moves, blitting where the chapter marks moving artists"
           f" (target <= {MARKED_MS} ms there, else <= {LIVE_MS} ms); new figure: the same move"
-          f" drawn on a new figure and saved. static: the slider's whole HTML, target <= "
-          f"{STATIC_BYTES // 1000} KB.")
+          f" drawn on a new figure and saved; ratio: new figure / live. static: the slider's"
+          f" whole HTML, target <= {STATIC_BYTES // 1000} KB.")
     if failed:
         print("over target:", ", ".join(failed))
 
