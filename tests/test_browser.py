@@ -8,14 +8,15 @@ and dark) go to ``_build/screenshots/``.
 
 The sliders, closely: every frame of every chapter slider, as Chromium composes it
 at device scale 1 and 2, equals a direct matplotlib render of the chapter's draw;
-the keyboard, the step buttons, the words for screen readers, visible focus, and a
-touch drag on a phone without horizontal scrolling.
+the keyboard, the step buttons, the words for screen readers, visible focus, a
+touch drag on a phone without horizontal scrolling, and a dark backdrop in dark mode.
 """
 from __future__ import annotations
 
 import base64
 import io
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -525,6 +526,29 @@ def test_skip_link_shows_on_a_phone_when_focused(browser, book_url):
     box = link.bounding_box()
     assert box["y"] >= 0 and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     context.close()
+
+
+@pytest.mark.parametrize("notebook", list(SLIDERS))
+def test_slider_area_is_dark_in_dark_mode(browser, book_url, notebook):
+    """In dark mode a slider sits on the dark page, not on a light panel (the theme
+    paints HTML outputs light grey); only its plot keeps a white background."""
+    context, page = open_page(browser, f"{book_url}notebooks/{notebook}.html", dark=True)
+    label = page.locator(".lb-slider-row label").first
+    backdrop, text = label.evaluate(r"""el => {
+        let e = el;
+        while (e && getComputedStyle(e).backgroundColor.match(/rgba\(.*, 0\)$|transparent/))
+            e = e.parentElement;
+        const bg = e ? getComputedStyle(e).backgroundColor : 'rgb(255, 255, 255)';
+        return [bg, getComputedStyle(el).color];
+    }""")
+    context.close()
+
+    def luminance(css: str) -> float:
+        r, g, b = (float(v) for v in re.findall(r"[\d.]+", css)[:3])
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+    assert luminance(backdrop) < 0.25, f"the slider's backdrop is {backdrop} in dark mode"
+    assert luminance(text) > 0.6, f"the slider's labels are {text} in dark mode"
 
 
 @pytest.mark.parametrize("notebook", list(SLIDERS))
