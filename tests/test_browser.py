@@ -3,18 +3,20 @@
 Every HTML page: loads, no console errors, no request leaves 127.0.0.1, weighs at
 most 3 MB, has typeset math where it has math, every range slider changes the
 picture, no critical accessibility violations (axe-core) and no serious ones in the
-content. Screenshots of the chapter pages (light and dark) go to ``_build/screenshots/``.
+content, no sideways scrolling on a 390 px phone. Screenshots of the chapter pages (light
+and dark) go to ``_build/screenshots/``.
 
 The sliders, closely: every frame of every chapter slider, as Chromium composes it
 at device scale 1 and 2, equals a direct matplotlib render of the chapter's draw;
-the keyboard, the step buttons, the words for screen readers, visible focus, and a
-touch drag on a phone without horizontal scrolling.
+the keyboard, the step buttons, the words for screen readers, visible focus, a
+touch drag on a phone without horizontal scrolling, and a dark backdrop in dark mode.
 """
 from __future__ import annotations
 
 import base64
 import io
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -460,6 +462,93 @@ def test_slider_on_a_phone_fits_and_follows_a_finger(browser, book_url):
     assert int(slider.input_value()) > 20, slider.input_value()
     assert slider_state(page, slider) != before
     context.close()
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
+         "is_mobile": True, "has_touch": True}
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, book_url):
+    """Every page fits a 390 px phone: the document is no wider than the screen.
+
+    On a mobile viewport Chromium zooms a too-wide page out to fit its content, so
+    window.innerWidth grows with it (425 px for chapter 3 once); the layout viewport,
+    documentElement.clientWidth, stays at the screen's width.
+    """
+    context = browser.new_context(**PHONE)
+    wide = []
+    for path in PAGES:
+        page = context.new_page()
+        page.goto(book_url + path, wait_until="networkidle")
+        wait_for_math(page)
+        found = page.evaluate("""() => {
+            const screen = document.documentElement.clientWidth;
+            const out = e => e.getClientRects().length
+                && e.getBoundingClientRect().right > screen + 0.5;
+            const contained = e => {  // in something fixed, or that scrolls or clips
+                for (let a = e; a && a !== document.body; a = a.parentElement) {
+                    const s = getComputedStyle(a);
+                    if (s.position === 'fixed' || (a !== e && s.overflowX !== 'visible'))
+                        return true;
+                }
+                return false;
+            };
+            const sticking_out = [...document.querySelectorAll('body *')]
+                .filter(e => out(e) && !contained(e) && ![...e.children].some(out))
+                .slice(0, 3)
+                .map(e => `${e.tagName.toLowerCase()}.${e.className} "${
+                    e.textContent.trim().slice(0, 50)}"`);
+            return {scroll: document.documentElement.scrollWidth, screen,
+                    inner: window.innerWidth, sticking_out};
+        }""")
+        if found["scroll"] > found["screen"] or found["inner"] != 390:
+            wide.append(f"{path}: {found['scroll']} px wide on a {found['screen']} px "
+                        f"screen (zoomed out to {found['inner']} px); sticking out: "
+                        f"{found['sticking_out']}")
+        page.close()
+    context.close()
+    assert wide == [], "pages that scroll sideways on a phone:\n" + "\n".join(wide)
+
+
+def test_skip_link_shows_on_a_phone_when_focused(browser, book_url):
+    """The theme's "Skip to main content" link: hidden above the page until the first
+    Tab reaches it, then on screen and inside it."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{book_url}notebooks/03_a_batch.html", wait_until="networkidle")
+    link = page.locator("#pst-skip-link a")
+    assert link.bounding_box()["y"] + link.bounding_box()["height"] <= 0
+    page.keyboard.press("Tab")
+    assert link.evaluate("a => a === document.activeElement")
+    page.wait_for_function("""() => document.querySelector('#pst-skip-link a')
+                                  .getBoundingClientRect().top >= 0""")
+    page.wait_for_timeout(300)  # the theme slides it in over 0.15 s
+    box = link.bounding_box()
+    assert box["y"] >= 0 and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    context.close()
+
+
+@pytest.mark.parametrize("notebook", list(SLIDERS))
+def test_slider_area_is_dark_in_dark_mode(browser, book_url, notebook):
+    """In dark mode a slider sits on the dark page, not on a light panel (the theme
+    paints HTML outputs light grey); only its plot keeps a white background."""
+    context, page = open_page(browser, f"{book_url}notebooks/{notebook}.html", dark=True)
+    label = page.locator(".lb-slider-row label").first
+    backdrop, text = label.evaluate(r"""el => {
+        let e = el;
+        while (e && getComputedStyle(e).backgroundColor.match(/rgba\(.*, 0\)$|transparent/))
+            e = e.parentElement;
+        const bg = e ? getComputedStyle(e).backgroundColor : 'rgb(255, 255, 255)';
+        return [bg, getComputedStyle(el).color];
+    }""")
+    context.close()
+
+    def luminance(css: str) -> float:
+        r, g, b = (float(v) for v in re.findall(r"[\d.]+", css)[:3])
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255
+
+    assert luminance(backdrop) < 0.25, f"the slider's backdrop is {backdrop} in dark mode"
+    assert luminance(text) > 0.6, f"the slider's labels are {text} in dark mode"
 
 
 @pytest.mark.parametrize("notebook", list(SLIDERS))
