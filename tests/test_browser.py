@@ -433,8 +433,7 @@ def test_slider_keys_buttons_and_words(browser, book_url):
 
 
 def test_slider_on_a_phone_fits_and_follows_a_finger(browser, book_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3,
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(**phone(390))
     page = context.new_page()
     page.goto(f"{book_url}notebooks/03_a_batch.html", wait_until="networkidle")
     root = page.locator(".lb-slider").first
@@ -464,22 +463,24 @@ def test_slider_on_a_phone_fits_and_follows_a_finger(browser, book_url):
     context.close()
 
 
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3,
-         "is_mobile": True, "has_touch": True}
+def phone(width: int) -> dict:
+    """A phone's browser context: ``width`` CSS pixels wide, 3x pixels, touch."""
+    return {"viewport": {"width": width, "height": 844}, "device_scale_factor": 3,
+            "is_mobile": True, "has_touch": True}
 
 
-def test_no_page_scrolls_sideways_on_a_phone(browser, book_url):
-    """Every page fits a 390 px phone: the document is no wider than the screen.
+def sideways_on_a_phone(browser, base_url: str, width: int) -> list[str]:
+    """The pages of the book at ``base_url`` that are wider than a ``width`` px phone.
 
     On a mobile viewport Chromium zooms a too-wide page out to fit its content, so
     window.innerWidth grows with it (425 px for chapter 3 once); the layout viewport,
     documentElement.clientWidth, stays at the screen's width.
     """
-    context = browser.new_context(**PHONE)
+    context = browser.new_context(**phone(width))
     wide = []
     for path in PAGES:
         page = context.new_page()
-        page.goto(book_url + path, wait_until="networkidle")
+        page.goto(base_url + path, wait_until="networkidle")
         wait_for_math(page)
         found = page.evaluate("""() => {
             const screen = document.documentElement.clientWidth;
@@ -501,19 +502,26 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, book_url):
             return {scroll: document.documentElement.scrollWidth, screen,
                     inner: window.innerWidth, sticking_out};
         }""")
-        if found["scroll"] > found["screen"] or found["inner"] != 390:
+        if found["scroll"] > found["screen"] or found["inner"] != width:
             wide.append(f"{path}: {found['scroll']} px wide on a {found['screen']} px "
                         f"screen (zoomed out to {found['inner']} px); sticking out: "
                         f"{found['sticking_out']}")
         page.close()
     context.close()
+    return wide
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_no_page_scrolls_sideways_on_a_phone(browser, book_url, width):
+    """Every page fits a phone (390 px; 320 px, the narrowest in use): no sideways scroll."""
+    wide = sideways_on_a_phone(browser, book_url, width)
     assert wide == [], "pages that scroll sideways on a phone:\n" + "\n".join(wide)
 
 
 def test_skip_link_shows_on_a_phone_when_focused(browser, book_url):
     """The theme's "Skip to main content" link: hidden above the page until the first
     Tab reaches it, then on screen and inside it."""
-    context = browser.new_context(**PHONE)
+    context = browser.new_context(**phone(390))
     page = context.new_page()
     page.goto(f"{book_url}notebooks/03_a_batch.html", wait_until="networkidle")
     link = page.locator("#pst-skip-link a")

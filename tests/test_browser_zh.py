@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from test_browser import (
-    CONTENT, MAX_PAGE_BYTES, PAGES, moved_sliders, open_page, run_axe, wait_for_math)
+    CONTENT, MAX_PAGE_BYTES, PAGES, moved_sliders, open_page, run_axe, sideways_on_a_phone,
+    wait_for_math)
 from zh_support import ROOT, build_chinese, complete_catalogs
 
 SHOTS = ROOT / "_build" / "screenshots" / "zh"
@@ -157,3 +158,10 @@ def test_chinese_search_finds_the_chapters(browser, zh_url, query):
     assert page.errors == [] and page.external == []
     context.close()
     assert wanted <= hits, f"missing: {wanted - hits}"
+
+
+@pytest.mark.parametrize("width", [390, 320])
+def test_no_zh_page_scrolls_sideways_on_a_phone(browser, zh_url, width):
+    """The Chinese header (its "English" link is wider than "中文") fits a phone too."""
+    wide = sideways_on_a_phone(browser, zh_url, width)
+    assert wide == [], "Chinese pages that scroll sideways on a phone:\n" + "\n".join(wide)
