@@ -310,6 +310,7 @@ def test_live_slider_in_jupyterlab(browser, lab, chapter):
             arg=box.element_handle(), timeout=WAIT)
         SHOTS.mkdir(parents=True, exist_ok=True)
         shot = SHOTS / f"lab-{chapter.notebook[:2]}"
+        Path(f"{shot}-after.png").unlink(missing_ok=True)  # none from an earlier run
         box.screenshot(path=f"{shot}-before.png")  # what the learner sees, even if broken
         broken = box.locator(".jupyter-widgets-error-widget")
         if broken.count():
