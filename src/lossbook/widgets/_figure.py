@@ -37,7 +37,7 @@ class Canvas:
         self.ax = self.figure.add_subplot()
         self.figure.subplots_adjust(**margins or {})
         self.background = None  # (scene, saved pixels)
-        self.result = ""  # what draw returned for the last frame (its result in words), as text
+        self.result = ""  # the result in words that draw returned for the last frame
 
     @property
     def size(self) -> tuple[int, int]:
@@ -82,7 +82,7 @@ class Canvas:
                 sys.modules["matplotlib.pyplot"].close(number)
             raise ValueError("draw made a new pyplot figure (it called plt.plot, plt.figure or "
                              "similar). Draw on the Axes it receives: ax.plot(...), ax.set_title(...).")
-        self.result = "" if result is None else str(result)
+        self.result = result if isinstance(result, str) else ""  # not an artist a lambda returns
         moving = [a for a in ax.get_children() + self.figure.get_children() if a.get_animated()]
         return sorted(moving, key=lambda a: a.get_zorder())
 

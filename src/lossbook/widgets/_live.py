@@ -1,14 +1,22 @@
-"""The live view: ipywidgets controls above an ``Image`` that the kernel redraws.
+"""The live view: ipywidgets controls above a picture that the kernel redraws.
 
 A move calls back into Python, which draws the new frame on the one reused
-figure and puts its PNG into the same ``Image``: nothing is re-created, so
-nothing flickers. As far as ipywidgets allows it says what the static player
-says: each control is described by its label, a range has -/+ step buttons (a
-move without dragging), the image's tooltip is the frame's alt text, and the
-result sits under the plot in a polite live region.
+figure and puts it in the same output: nothing is re-created, so nothing
+flickers. As far as ipywidgets allows, it says what the static player says:
+each control is named by its label, a range has -/+ step buttons (a move
+without dragging), a choice is a dropdown (a native ``<select>``, as in the
+book, which says which option is chosen), the picture is an
+``<img>`` with the frame's alt text, and the result sits under it in a polite
+live region.
+
+The picture is an ``HTML`` widget holding ``<img src="data:image/png..." alt="...">``
+rather than an ``Image`` widget: an ``Image`` has no alt text, and giving it a
+tooltip instead breaks its view in ipywidgets 8.1 (JupyterLab shows a JavaScript
+error in place of the plot). One ``HTML`` value also brings picture and words together.
 """
 from __future__ import annotations
 
+import base64
 import html
 from typing import Callable
 
@@ -24,33 +32,30 @@ class LiveView:
     ``on_move(name, index)`` is called when the reader moves control ``name``.
     """
 
-    def __init__(self, controls: dict, indices: dict, png: bytes, size: tuple[int, int],
+    def __init__(self, controls: dict, indices: dict, size: tuple[int, int],
                  on_move: Callable[[str, int], None]):
-        self.quiet = False  # True while the kernel itself moves a control
+        self.size, self.quiet = size, False  # quiet: the kernel itself moves a control
         self.inputs, rows = {}, []
         for name, control in controls.items():
             self.inputs[name] = _input(control, control.label or name, indices[name])
             self.inputs[name].observe(self._forward(name, on_move), "value")
             rows.append(self._with_steps(self.inputs[name], control.label or name)
                         if isinstance(control, Range) else self.inputs[name])
-        self.image = widgets.Image(value=png, format="png", width=size[0], height=size[1],
-                                   layout=widgets.Layout(border="1px solid #c9ced4",
-                                                         max_width="100%", height="auto"))
+        self.image = widgets.HTML(layout=widgets.Layout(max_width="100%"))
         self.result = widgets.HTML()
         self.message = widgets.HTML(layout=widgets.Layout(display="none"))
         self.box = widgets.VBox([*rows, self.image, self.result, self.message])
 
     def show(self, png: bytes, result: str, alt: str) -> None:
-        """A new frame in the image, its words, and no earlier error."""
-        self.image.value = png
-        self.describe(result, alt)
-        self.message.layout.display = "none"
-
-    def describe(self, result: str, alt: str) -> None:
-        """The image's tooltip and the live region's text."""
-        self.image.tooltip = alt
+        """A new frame, its alt text and result, and no earlier error."""
+        width, height = self.size
+        self.image.value = (
+            f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
+            f'alt="{html.escape(alt)}" width="{width}" height="{height}" '
+            f'style="max-width:100%;height:auto;border:1px solid #c9ced4">')
         self.result.value = (f'<span role="status" aria-live="polite">'
                              f'{html.escape(result or alt)}</span>')
+        self.message.layout.display = "none"
 
     def fail(self, text: str) -> None:
         """Say under the image that ``draw`` failed (a callback's error is otherwise hidden)."""
@@ -86,14 +91,11 @@ class LiveView:
 
 
 def _input(control, label: str, index: int):
-    """A SelectionSlider for a range; toggle buttons or a dropdown for a choice."""
+    """A SelectionSlider for a range, a Dropdown for a choice."""
     options = [(text, i) for i, text in enumerate(control.labels)]
-    style = {"description_width": "initial"}
+    common = {"options": options, "value": index, "description": label, "tooltip": label,
+              "style": {"description_width": "initial"}}
     if isinstance(control, Range):
-        return widgets.SelectionSlider(options=options, value=index, description=label,
-                                       style=style, layout=widgets.Layout(width="100%",
-                                                                          max_width="40em"))
-    if len(options) <= 4 and all(len(text) <= 16 for text in control.labels):
-        return widgets.ToggleButtons(options=options, value=index, description=label,
-                                     style={**style, "button_width": "auto"})
-    return widgets.Dropdown(options=options, value=index, description=label, style=style)
+        return widgets.SelectionSlider(**common, layout=widgets.Layout(width="100%",
+                                                                       max_width="40em"))
+    return widgets.Dropdown(**common)

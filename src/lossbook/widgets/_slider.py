@@ -134,10 +134,9 @@ class Slider:
         if self._view is None:
             from ._live import LiveView  # ipywidgets only when a live view is wanted
 
+            self._view = LiveView(self.controls, self._index, self._canvas.size, self._on_move)
             image = self._redraw(push=False)
-            self._view = LiveView(self.controls, self._index, image, self._canvas.size,
-                                  self._on_move)
-            self._view.describe(*self._words())
+            self._view.show(image, *self._words())
         return self._view.box
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
@@ -223,9 +222,11 @@ class Slider:
         return tuple(i for name, i in index.items() if isinstance(self.controls[name], Choice))
 
     def _said(self, index: dict) -> str:
-        """The controls' positions in words: 'confidence 0.26, sample 1'."""
-        return ", ".join(f"{c.label or name} {c.labels[index[name]]}"
-                         for name, c in self.controls.items())
+        """The controls' positions in words: 'sample 1 (cat), confidence 0.26' (an option
+        named like its control, 'sample 1 (cat)' of 'sample', is said once)."""
+        words = [(c.label or name, c.labels[index[name]]) for name, c in self.controls.items()]
+        return ", ".join(text if text.startswith(label) else f"{label} {text}"
+                         for label, text in words)
 
     def _alt(self, canvas: Canvas, index: dict) -> str:
         """Alt text of a frame: the plot's title as drawn, the controls, the result."""
