@@ -64,19 +64,19 @@ def webp(pixels: np.ndarray) -> bytes:
 
 
 def png(pixels: np.ndarray) -> bytes:
-    """PNG of the RGB part of ``pixels`` (height, width, 3 or 4), for the live view.
+    """PNG of RGBA ``pixels`` (height, width, 4), for the live view.
 
-    Unfiltered rows and zlib's fastest level: about 1 ms for a 576 x 336 plot,
-    a third of Pillow's time (it tries five filters per row), and no bigger.
+    Unfiltered rows and zlib's fastest level: about 1.5 ms for a 576 x 336 plot,
+    half of Pillow's time (it tries five filters on every row).
     """
     height, width = pixels.shape[:2]
-    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # each row: filter 0, then RGB
-    rows[:, 1:].reshape(height, width, 3)[...] = pixels[..., :3]
+    rows = np.zeros((height, 1 + 4 * width), np.uint8)  # each row: filter 0, then RGBA
+    rows[:, 1:] = pixels.reshape(height, -1)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(rows, 1)) + chunk(b"IEND", b""))
 
