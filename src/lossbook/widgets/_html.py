@@ -17,42 +17,39 @@ import base64
 import hashlib
 import json
 import math
-from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
 from ..i18n import t
+from ._controls import Choice
 from ._frames import Frames
 
 _ID = "\x00id\x00"  # stands for the id until the content's hash is known
 _SCRIPT = Path(__file__).with_name("player.js")
 
 
-@dataclass
-class Control:
-    """What the page needs to know about one control."""
-
-    label: str
-    labels: list[str]  # readout text per position
-    index: int  # initial position
-    choice: bool  # a <select> rather than a range
-
-
-def player(frames: Frames, controls: list[Control], results: list[str], alts: list[str],
+def player(frames: Frames, controls: dict, results: list[str], alts: list[str],
            stills: list[tuple[bytes, str, str]], css_size: tuple[int, int]) -> str:
-    """The snippet. Frame ``i`` is the row-major index over the controls' positions;
-    ``stills`` are the print strip's (webp, alt, caption)."""
+    """The snippet, starting where the ``controls`` (name: Range or Choice) start.
+
+    Frame ``i`` is the row-major index over the controls' positions; ``stills``
+    are the print strip's (webp, alt, caption).
+    """
+    labels = [c.label or name for name, c in controls.items()]
+    controls = list(controls.values())
     sizes = [len(c.labels) for c in controls]
     strides = [math.prod(sizes[k + 1:]) for k in range(len(sizes))]
     first = sum(c.index * s for c, s in zip(controls, strides))
     data = {"bases": [_b64(p) for p in frames.bases],
             "overlays": [_b64(p) for p in frames.overlays],
             "offsets": frames.offsets, "baseOf": frames.base_of, "strides": strides,
-            "controls": [{"label": c.label, "labels": c.labels} for c in controls],
+            "controls": [{"label": label, "labels": c.labels}
+                         for label, c in zip(labels, controls)],
             "results": results, "alts": alts}
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
-    title = t("Interactive plot: {controls}").format(controls=", ".join(c.label for c in controls))
-    rows = "\n".join(_control(k, c, results[first]) for k, c in enumerate(controls))
+    title = t("Interactive plot: {controls}").format(controls=", ".join(labels))
+    rows = "\n".join(_control(k, label, c, results[first])
+                     for k, (label, c) in enumerate(zip(labels, controls)))
     width, height = css_size
     figures = "\n".join(
         f'<figure><img src="data:image/webp;base64,{_b64(picture)}" alt="{_attr(alt)}" '
@@ -76,21 +73,22 @@ style="max-width:{width}px" role="img" aria-label="{_attr(alts[first])}"></canva
     return body.replace(_ID, f"lbs-{digest}")
 
 
-def _control(k: int, c: Control, result: str) -> str:
+def _control(k: int, name: str, c, result: str) -> str:
+    """Control ``k``: its label, then a <select>, or a range between -/+ buttons and its readout."""
     ident = f"{_ID}-{k}"
-    label = f'<label for="{ident}">{escape(c.label)}</label>'
-    if c.choice:
+    label = f'<label for="{ident}">{escape(name)}</label>'
+    if isinstance(c, Choice):
         options = "".join(f'<option value="{j}"{" selected" if j == c.index else ""}>'
                           f'{escape(text)}</option>' for j, text in enumerate(c.labels))
         return (f'<div class="lb-slider-row">{label}'
                 f'<select id="{ident}" data-control="{k}">{options}</select></div>')
     shown = c.labels[c.index]
-    valuetext = f"{c.label} {shown}" + (f", {result}" if result else "")
+    valuetext = f"{name} {shown}" + (f", {result}" if result else "")
 
-    def step(sign: int, text: str, name: str) -> str:
+    def step(sign: int, text: str, words: str) -> str:
         return (f'<button type="button" class="lb-slider-step" data-control="{k}" '
                 f'data-step="{sign}" aria-controls="{ident}" '
-                f'aria-label="{_attr(name.format(label=c.label))}">{text}</button>')
+                f'aria-label="{_attr(words.format(label=name))}">{text}</button>')
 
     return (f'<div class="lb-slider-row">{label}{step(-1, "−", t("{label}: one step down"))}'
             f'<input type="range" id="{ident}" data-control="{k}" min="0" '

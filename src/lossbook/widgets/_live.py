@@ -59,7 +59,8 @@ class LiveView:
 
     def fail(self, text: str) -> None:
         """Say under the image that ``draw`` failed (a callback's error is otherwise hidden)."""
-        self.message.value = f'<pre style="color:#b00020;white-space:pre-wrap">{html.escape(text)}</pre>'
+        self.message.value = (f'<pre style="color:#b00020;white-space:pre-wrap">'
+                              f'{html.escape(text)}</pre>')
         self.message.layout.display = None
 
     def move(self, name: str, index: int) -> None:

@@ -14,7 +14,7 @@ from ..i18n import t
 from ._controls import Choice, Range
 from ._figure import LIVE_STYLE, Canvas
 from ._frames import encode, png, webp
-from ._html import Control, player
+from ._html import player
 
 MAX_HTML_BYTES = 400_000  # the whole static snippet of one slider, base64 included
 MAX_FRAMES = 300  # more would not fit in MAX_HTML_BYTES, and would take long to draw
@@ -73,7 +73,8 @@ class Slider:
             if not isinstance(control, (Range, Choice)):
                 raise ValueError(f"control {name}={control!r} must be a Range(...) or a Choice(...).")
         if not (np.shape(figsize) == (2,) and np.min(figsize) > 0):
-            raise ValueError(f"figsize must be (width, height) in inches, both positive; got {figsize!r}.")
+            raise ValueError("figsize must be (width, height) in inches, both positive; "
+                             f"got {figsize!r}.")
         if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not dpi > 0:
             raise ValueError(f"dpi must be a positive number; got {dpi!r}.")
         _check_names(draw, list(controls))
@@ -186,9 +187,7 @@ class Slider:
             results.append(canvas.result)
             alts.append(self._alt(canvas, index))
             scenes.append(self._scene(index))
-        controls = [Control(c.label or name, list(c.labels), c.index, isinstance(c, Choice))
-                    for name, c in self.controls.items()]
-        snippet = player(encode(np.stack(frames), scenes), controls, results, alts,
+        snippet = player(encode(np.stack(frames), scenes), self.controls, results, alts,
                          self._stills(), self._canvas.size)
         size = len(snippet.encode("utf-8"))
         if size > MAX_HTML_BYTES:
