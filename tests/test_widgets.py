@@ -463,6 +463,8 @@ def test_choice_accepts_a_dict_or_a_list():
     (lambda: slider(lambda: None, p=Range(0, 1)), "too many positional arguments"),
     (lambda: slider(lambda ax, p: None, ax=Range(0, 1), p=Range(0, 1)), "multiple values for argument 'ax'"),
     (lambda: slider(draw, figsize=(0, 3), p=Range(0.1, 1)), "figsize"),
+    (lambda: slider(draw, figsize=("6", "a"), p=Range(0.1, 1)), "figsize"),
+    (lambda: slider(draw, figsize=6, p=Range(0.1, 1)), "figsize"),
     (lambda: slider(draw, dpi=-1, p=Range(0.1, 1)), "dpi"),
 ])
 def test_bad_controls_are_clear_value_errors(make, message):

@@ -72,7 +72,8 @@ class Slider:
         for name, control in controls.items():
             if not isinstance(control, (Range, Choice)):
                 raise ValueError(f"control {name}={control!r} must be a Range(...) or a Choice(...).")
-        if not (np.shape(figsize) == (2,) and np.min(figsize) > 0):
+        if not (np.shape(figsize) == (2,) and all(
+                isinstance(v, (int, float, np.number)) and v > 0 for v in figsize)):
             raise ValueError("figsize must be (width, height) in inches, both positive; "
                              f"got {figsize!r}.")
         if isinstance(dpi, bool) or not isinstance(dpi, (int, float)) or not dpi > 0:
