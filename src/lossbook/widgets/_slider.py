@@ -137,8 +137,7 @@ class Slider:
             from ._live import LiveView  # ipywidgets only when a live view is wanted
 
             self._view = LiveView(self.controls, self._index, self._canvas.size, self._on_move)
-            image = self._redraw(push=False)
-            self._view.show(image, *self._words())
+            self._redraw()  # the first frame, into the view
         return self._view.box
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
@@ -159,11 +158,11 @@ class Slider:
         except Exception as error:  # shown under the image: a callback's errors are hidden
             self._view.fail("".join(traceback.format_exception_only(error)).strip())
 
-    def _redraw(self, push: bool = True) -> bytes:
+    def _redraw(self) -> bytes:
         self.margins  # noqa: B018  (fixed before the first frame)
         pixels, self.blits = self._canvas.blit(self.values, self._scene(self._index))
         image = png(pixels)
-        if push and self._view is not None:
+        if self._view is not None:
             self._view.show(image, *self._words())
         return image
 
