@@ -59,12 +59,10 @@ CHAPTERS = [p for p in PAGES if p.startswith("notebooks/")]
 # and test_pdf.py (Playwright's sync API runs one instance at a time).
 
 
-def open_page(browser, url: str, dark: bool = False):
-    """A fresh context (empty cache) whose page records errors, leaks and bytes."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                  color_scheme="dark" if dark else "light")
-    page = context.new_page()
-    page.errors, page.external, page.bytes = [], [], {}
+def watched(page):
+    """``page``, recording its console errors in ``page.errors`` and blocking every request
+    that leaves this machine, recorded in ``page.external``."""
+    page.errors, page.external = [], []
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
 
@@ -77,6 +75,17 @@ def open_page(browser, url: str, dark: bool = False):
             page.external.append(url)
             route.abort()
 
+    page.route("**/*", only_local)
+    return page
+
+
+def open_page(browser, url: str, dark: bool = False):
+    """A fresh context (empty cache) whose page records errors, leaks and bytes."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  color_scheme="dark" if dark else "light")
+    page = watched(context.new_page())
+    page.bytes = {}
+
     def count(request):
         response = request.response()
         if response is not None:
@@ -85,7 +94,6 @@ def open_page(browser, url: str, dark: bool = False):
             except Exception:  # redirects have no body
                 pass
 
-    page.route("**/*", only_local)
     page.on("requestfinished", count)
     response = page.goto(url, wait_until="networkidle")
     page.status = response.status if response is not None else None

@@ -23,12 +23,12 @@ import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
-from urllib.parse import urlparse
 
 import numpy as np
 import pytest
 import lab_server
 from chapter_sliders import chapter_slider, numpy_restored
+from test_browser import watched
 
 from lossbook.i18n import t
 from lossbook.widgets import Range
@@ -140,21 +140,7 @@ def open_notebook(browser, lab, notebook: str):
     """A fresh 1280x900 page at device scale 2 with the notebook open and its kernel idle."""
     context = browser.new_context(viewport={"width": 1280, "height": 900},
                                   device_scale_factor=2)
-    page = context.new_page()
-    page.errors, page.external = [], []
-    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-    page.on("pageerror", lambda e: page.errors.append(f"pageerror: {e}"))
-
-    def only_local(route):
-        url = route.request.url
-        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in ("127.0.0.1",
-                                                                               "localhost"):
-            route.continue_()
-        else:
-            page.external.append(url)
-            route.abort()
-
-    page.route("**/*", only_local)
+    page = watched(context.new_page())  # console errors and requests off this machine
     page.goto(f"{lab.url}lab/tree/{notebook}.ipynb?reset&token={lab.token}")
     page.wait_for_function(
         """() => { const nb = window.jupyterapp && jupyterapp.shell.currentWidget;
