@@ -28,6 +28,10 @@ SLIDERS = {  # chapter notebook: the id of the cell that shows its slider
     "03_a_batch": "ch3-23",
     "04_log_zero_and_clipping": "ch4-21",
     "06_accuracy": "ch06-20",
+    "11_weights_masks_calibration": "ch11-proper-slider",
+}
+SECOND_SLIDERS = {  # a chapter with two sliders: the id of the cell that shows the second
+    "11_weights_masks_calibration": "ch11-temperature-slider",
 }
 
 
