@@ -471,3 +471,124 @@ def test_fit_temperature_says_when_no_temperature_is_best():
     with pytest.raises(ValueError, match="finite"):
         lb.fit_temperature([[np.inf, 0.0], [0.0, 3.0]], [1, 0])
     assert lb.fit_temperature([[1.0, 1.0], [2.0, 2.0]], [0, 1]) == 1.0  # every T is as good
+
+
+# --- chapter 11's exercises ---------------------------------------------------------
+
+import copy  # noqa: E402
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from lossbook.exercises import ch11  # noqa: E402
+from lossbook.exercises._page import page_mode  # noqa: E402
+
+CHAPTER = Path(__file__).resolve().parents[1] / "notebooks" / "11_weights_masks_calibration.ipynb"
+
+
+def model_answer(exercise):
+    namespace = {}
+    exec(exercise.solution_code(), namespace)
+    return namespace[exercise.function_name]
+
+
+def test_chapter_11_predict_questions_sit_before_their_reveal_and_work_in_the_page():
+    ids = [c.get("id") for c in json.loads(CHAPTER.read_text(encoding="utf-8"))["cells"]]
+    for exercise, reveal, mode in ((ch11.q1, "ch11-one-class", "number"),
+                                   (ch11.q2, "ch11-proper", "choice"),
+                                   (ch11.q3, "ch11-temperature", "choice")):
+        q = exercise.name.split(".")[1]
+        assert exercise.kind == "predict" and page_mode(exercise) == mode
+        assert ids.index(exercise.place_after) + 1 == ids.index(f"ch11-{q}-task")
+        assert ids.index(f"ch11-{q}-check") < ids.index(reveal)
+        assert exercise.question().spec()["replies"]  # the page can answer it
+
+
+def test_chapter_11_hidden_cases_pass_for_the_model_answers():
+    for exercise in (ch11.q4, ch11.q5, ch11.q6):
+        assert exercise.hidden_cases and exercise.points in (2, 3)
+        hidden = copy.copy(exercise)
+        hidden.cases = exercise.hidden_cases
+        assert hidden.evaluate(model_answer(exercise)).status == "correct"
+
+
+@pytest.mark.parametrize("exercise", [ch11.q4, ch11.q5, ch11.q6], ids=["q4", "q5", "q6"])
+def test_chapter_11_mistakes_are_told_apart(exercise):
+    """Where a mistake first gives a wrong value (the case its diagnosis is made on), no
+    other mistake gives that value: the diagnosis names the mistake the answer made."""
+
+    def value(function, case):
+        return np.asarray(function(*copy.deepcopy(case.args)), dtype=float)
+
+    def same(a, b):
+        return a.shape == b.shape and np.allclose(a, b, rtol=1e-4, equal_nan=True)
+
+    for mistake in exercise.mistakes:
+        case = next(c for c in exercise.cases if not same(value(mistake.make, c), value(exercise.reference, c)))
+        others = [m for m in exercise.mistakes if m is not mistake]
+        assert not any(same(value(m.make, case), value(mistake.make, case)) for m in others), mistake.words
+
+
+def test_chapter_11_learners_mistakes_written_by_hand_are_named():
+    def divided_by_n(logits, labels, weight):
+        kept = labels != -100
+        safe = np.where(kept, labels, 0)
+        log_probs = logits - np.log(np.sum(np.exp(logits - logits.max(1, keepdims=True)), 1,
+                                           keepdims=True)) - logits.max(1, keepdims=True)
+        return np.sum(weight[safe] * kept * -log_probs[np.arange(len(labels)), safe]) / len(labels)
+
+    assert "divided by N" in ch11.q4.evaluate(divided_by_n).message
+
+    def all_positions(logits, labels, mask):
+        log_probs = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+        return -np.mean(np.take_along_axis(log_probs, labels[..., None], -1))
+
+    result = ch11.q5.evaluate(all_positions)
+    assert "averaged over every position" in result.message
+
+    def per_sequence(logits, labels, mask):
+        log_probs = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+        picked = -np.take_along_axis(log_probs, labels[..., None], -1)[..., 0]
+        return np.mean((picked * mask).sum(axis=1) / mask.sum(axis=1))
+
+    assert "sequences' means" in ch11.q5.evaluate(per_sequence).message
+    assert "natural log" in ch11.q6.evaluate(lambda bits: np.exp(np.mean(bits))).message
+    assert "per-word perplexities" in ch11.q6.evaluate(lambda bits: np.mean(2.0 ** np.asarray(bits))).message
+
+
+def test_chapter_11_plausible_wrong_answers_get_no_diagnosis():
+    def kept_the_ignored(logits, labels, weight):  # -100 read as class 0, loss and weight
+        safe = np.where(labels != -100, labels, 0)
+        top = logits.max(1, keepdims=True)
+        log_probs = logits - top - np.log(np.exp(logits - top).sum(1, keepdims=True))
+        w = weight[safe]
+        return np.sum(w * -log_probs[np.arange(len(labels)), safe]) / np.sum(w)
+
+    def in_log10(logits, labels, mask):
+        top = logits.max(-1, keepdims=True)
+        log_probs = (logits - top) / np.log(10) - np.log10(np.exp(logits - top).sum(-1, keepdims=True))
+        return np.sum(-np.take_along_axis(log_probs, labels[..., None], -1)[..., 0] * mask) / mask.sum()
+
+    for exercise, answer in ((ch11.q4, kept_the_ignored), (ch11.q5, in_log10),
+                             (ch11.q6, lambda bits: 2.0 ** np.median(bits)),
+                             (ch11.q1, lambda: 2.0)):
+        result = exercise.evaluate(answer)
+        assert result.status == "incorrect" and result.mistake is None, result.message
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_chapter_11_model_answers_agree_with_pytorch(seed):
+    logits, labels, weight = batch(seed % 10_000, np.float64)
+    theirs = torch_loss(logits, labels, weight, "mean")
+    assert model_answer(ch11.q4)(logits, labels, weight) == pytest.approx(float(theirs), rel=1e-9)
+    rng = np.random.default_rng(seed)
+    b, steps, k = (int(v) for v in rng.integers(1, 6, size=3) + (0, 0, 1))
+    sequence_logits = rng.normal(scale=rng.choice([1.0, 50.0]), size=(b, steps, k))
+    sequence_labels = rng.integers(0, k, size=(b, steps))
+    mask = np.arange(steps) < rng.integers(1, steps + 1, size=b)[:, None]
+    torch_value = torch.nn.functional.cross_entropy(
+        torch.from_numpy(sequence_logits).permute(0, 2, 1),
+        torch.from_numpy(np.where(mask, sequence_labels, IGNORE))).item()
+    assert model_answer(ch11.q5)(sequence_logits, sequence_labels, mask) == pytest.approx(torch_value, rel=1e-9)
+    nats = rng.exponential(size=int(rng.integers(1, 50)))
+    assert model_answer(ch11.q6)(nats / math.log(2)) == pytest.approx(math.exp(nats.mean()), rel=1e-12)
