@@ -109,10 +109,10 @@ class CategoricalCrossentropy(Loss):
             return np.mean(losses)
         divisor = np.sum(weights) if self.reduction == "sum_over_weights" else losses.dtype.type(n_kept)
         if divisor == 0:
-            what = "the sum of their weights" if self.reduction == "sum_over_weights" else "their number"
-            raise ValueError(f"nothing to average: every sample is ignored or has class weight 0, so "
-                             f"{what} is 0 (PyTorch returns nan here, Keras 0). Check the labels "
-                             "and weights, or use reduction='sum'.")
+            why = ("every sample is ignored or has class weight 0, so the weights sum to 0"
+                   if self.reduction == "sum_over_weights" else "every sample is ignored")
+            raise ValueError(f"nothing to average: {why} (PyTorch returns nan here, Keras 0). "
+                             "Check the labels and weights, or use reduction='sum'.")
         return np.sum(losses) / divisor
 
     def _weighted(self, y_pred, y_true) -> tuple[np.ndarray, np.ndarray | None, int]:
