@@ -212,8 +212,8 @@ def weighted_loss(logits, labels, weight):
     kept = labels != -100
     safe = np.where(kept, labels, 0)                 # any valid index; weight 0 below
     top = np.max(logits, axis=1, keepdims=True)
-    log_probs = logits - top - np.log(np.sum(np.exp(logits - top), axis=1, keepdims=True))
-    losses = -log_probs[np.arange(len(labels)), safe]
+    log_sum_exp = top + np.log(np.sum(np.exp(logits - top), axis=1, keepdims=True))
+    losses = -(logits - log_sum_exp)[np.arange(len(labels)), safe]  # -log softmax
     w = np.where(kept, weight[safe], 0.0)            # ignored: no loss and no weight
     return np.sum(w * losses) / np.sum(w)
     ### END SOLUTION''',
@@ -316,7 +316,8 @@ def masked_sequence_loss(logits, labels, mask):
     """Mean cross-entropy over the real (mask True) positions of padded sequences."""
     ### BEGIN SOLUTION
     top = np.max(logits, axis=-1, keepdims=True)     # softmax over the classes
-    log_probs = logits - top - np.log(np.sum(np.exp(logits - top), axis=-1, keepdims=True))
+    log_sum_exp = top + np.log(np.sum(np.exp(logits - top), axis=-1, keepdims=True))
+    log_probs = logits - log_sum_exp
     picked = np.take_along_axis(log_probs, labels[..., None], axis=-1)[..., 0]
     return np.sum(-picked * mask) / np.sum(mask)     # the padding adds 0, counts 0
     ### END SOLUTION''',
@@ -383,7 +384,7 @@ import numpy as np
 def perplexity_from_bits(losses_in_bits):
     """The perplexity of per-word losses given in bits (log base 2)."""
     ### BEGIN SOLUTION
-    return 2.0 ** np.mean(losses_in_bits)  # = exp(mean loss in nats): bits undo with 2 **
+    return 2.0 ** np.mean(losses_in_bits)  # = exp(mean loss in nats)
     ### END SOLUTION''',
     cases=[
         Case(([1.0, 2.0, 3.0],), "losses_in_bits=[1.0, 2.0, 3.0]"),
