@@ -226,8 +226,8 @@ EXPECTED = {
         "label -100 picks class 900 of 1000\n",
         "real positions: 6\nmean over the real positions:   1.3042099404818028\n"
         "PyTorch, ignore_index=-100:     1.3042099404818028\n"
-        "mean over all 8 positions:     0.9781574553613521\n"
-        "mean of the sequences' means:  1.3184538201458829\n",
+        "mean over all 8 positions:      0.9781574553613521\n"
+        "mean of the sequences' means:   1.3184538201458829\n",
         # a proper scoring rule; weights tilt the best report
         "       0.3          0.9498                 0.3\n"
         "       0.6          0.6325                 0.7\n"
