@@ -552,6 +552,7 @@ def test_chapter_11_learners_mistakes_written_by_hand_are_named():
 
     assert "sequences' means" in ch11.q5.evaluate(per_sequence).message
     assert "natural log" in ch11.q6.evaluate(lambda bits: np.exp(np.mean(bits))).message
+    assert "divides by N = 3" in ch11.q1.evaluate(lambda: 4.97).message  # typed to two decimals
     assert "per-word perplexities" in ch11.q6.evaluate(lambda bits: np.mean(2.0 ** np.asarray(bits))).message
 
 
