@@ -67,6 +67,7 @@ FRONT_END_ONLY = {"widgetsnbextension", "jupyterlab-widgets"}
 # The JupyterLab extensions the site carries (nothing else from this environment).
 EXTENSIONS = ("@jupyterlite/pyodide-kernel-extension", "@jupyter-widgets/jupyterlab-manager")
 
+CJK_FAMILY = "Noto Sans CJK SC"               # Debian's fonts-noto-cjk, as lossbook.i18n uses
 LITE_DIR = ROOT / "lite"                      # our config and licence texts
 CACHE = ROOT / "_build" / "lite-cache"
 WORK = ROOT / "_build" / "lite-src"
@@ -260,13 +261,53 @@ def wheel_entry(path: Path, known: set[str]) -> dict:
             "imports": tops, "depends": sorted(needs), "unvendored_tests": False}
 
 
-def served_lock(lock: dict, names: list[str], wheels: list[Path]) -> dict:
-    """The official entries of what we ship, unchanged, plus one entry per wheel of ours."""
+def cjk_font_package(folder: Path) -> Path:
+    """A zip that puts a Chinese font where matplotlib looks (its ``mpl-data/fonts/ttf``).
+
+    Pyodide has no CJK font, so the Chinese figures would show boxes. The zip holds
+    Noto Sans CJK SC (Debian's fonts-noto-cjk, SIL OFL 1.1), cut down to the characters
+    of ``zh_CN.json`` and ASCII (about 0.1 MB of its 20 MB); ``lossbook.i18n`` finds it
+    by name. It loads with lossbook, before matplotlib first lists its fonts.
+    """
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection, TTFont
+    from matplotlib import font_manager
+
+    source = font_manager.findfont(font_manager.FontProperties(family=CJK_FAMILY),
+                                   fallback_to_default=False)
+    index = 0
+    if source.lower().endswith(".ttc"):
+        names = [f["name"].getDebugName(1) for f in TTCollection(source).fonts]
+        index = names.index(CJK_FAMILY)
+    catalog = json.loads((ROOT / "src" / "lossbook" / "locale" / "zh_CN.json").read_text(encoding="utf-8"))
+    text = "".join(sorted(set("".join(catalog.values())) | {chr(c) for c in range(32, 127)}))
+    options = subset.Options()
+    options.layout_features, options.name_IDs = [], ["*"]
+    font = TTFont(source, fontNumber=index)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    path = folder / "lossbook_cjk_font-1.0.zip"
+    font_file = folder / "NotoSansCJKsc-lossbook.otf"
+    font.save(font_file)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(font_file, "matplotlib/mpl-data/fonts/ttf/" + font_file.name)
+    font_file.unlink()
+    return path
+
+
+def served_lock(lock: dict, names: list[str], wheels: list[Path], font: Path) -> dict:
+    """The official entries of what we ship, unchanged, plus one entry per file of ours."""
     packages = {name: lock["packages"][name] for name in names}
     known = {canonical(n) for n in names} | {canonical(w.name.split("-")[0]) for w in wheels}
     for wheel in wheels:
         entry = wheel_entry(wheel, known)
         packages[entry["name"]] = entry
+    packages["lossbook-cjk-font"] = {
+        "name": "lossbook-cjk-font", "version": "1.0", "file_name": font.name, "install_dir": "site",
+        "sha256": sha256(font), "package_type": "package", "imports": [], "depends": [],
+        "unvendored_tests": False}
+    packages["lossbook"]["depends"].append("lossbook-cjk-font")
     return {"info": lock["info"], "packages": dict(sorted(packages.items()))}
 
 
@@ -281,7 +322,8 @@ def write_pyodide(target: Path, lock: dict, names: list[str], wheels: list[Path]
         shutil.copyfile(packages / lock["packages"][name]["file_name"], target / lock["packages"][name]["file_name"])
     for wheel in wheels:
         shutil.copyfile(wheel, target / wheel.name)
-    served = served_lock(lock, names, wheels)
+    font = cjk_font_package(target)
+    served = served_lock(lock, names, wheels, font)
     (target / "pyodide-lock.json").write_text(json.dumps(served, indent=1) + "\n", encoding="utf-8")
 
 
