@@ -350,3 +350,74 @@ def test_closure_follows_the_official_dependencies():
     assert {"matplotlib", "numpy", "pillow", "kiwisolver", "matplotlib-pyodide"} <= set(names)
     with pytest.raises(lite.LiteError, match="no package 'tensorflow'"):
         lite.closure(lock, ["tensorflow"])
+
+
+# --- The repository URL, in one place (tools/repository.py, book/_ext/launch.py) ---------
+
+
+def test_repository_url_sets_the_config_and_a_colab_install_cell(tmp_path):
+    import nbformat
+    import repository  # tools/repository.py
+
+    config = tmp_path / "_config.yml"
+    config.write_text((ROOT / "_config.yml").read_text())
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    original = (ROOT / "notebooks" / f"{CHAPTER}.ipynb").read_bytes()
+    (notebooks / f"{CHAPTER}.ipynb").write_bytes(original)
+
+    repository.set_url("https://github.com/someone/lossbook", config, notebooks)
+    assert repository.read_url(config) == "https://github.com/someone/lossbook"
+    cells = nbformat.read(notebooks / f"{CHAPTER}.ipynb", as_version=4).cells
+    assert cells[0].source.startswith("# 3. ")          # the title stays first
+    assert cells[1].id == repository.CELL_ID and "remove-cell" in cells[1].metadata["tags"]
+    assert 'repository = "https://github.com/someone/lossbook"' in cells[1].source
+    assert sum(c.get("id") == repository.CELL_ID for c in cells) == 1
+    stamped = (notebooks / f"{CHAPTER}.ipynb").read_bytes()
+    repository.set_url("https://github.com/someone/lossbook", config, notebooks)
+    assert (notebooks / f"{CHAPTER}.ipynb").read_bytes() == stamped   # the same twice
+
+    repository.set_url("", config, notebooks)
+    assert repository.read_url(config) == ""
+    assert (notebooks / f"{CHAPTER}.ipynb").read_bytes() == original
+    assert config.read_text() == (ROOT / "_config.yml").read_text()
+    with pytest.raises(ValueError, match="GitHub repository URL"):
+        repository.set_url("https://example.org/x", config, notebooks)
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_install_cell_installs_only_when_lossbook_is_missing(installed, monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+    import repository
+
+    shell = InteractiveShell.instance()
+    calls = []
+    shell.register_magic_function(lambda line: calls.append(line), "line", "pip")
+    if not installed:
+        monkeypatch.setitem(sys.modules, "lossbook", None)   # import lossbook fails
+    try:
+        result = shell.run_cell(repository.install_source("https://github.com/someone/lossbook"))
+    finally:
+        InteractiveShell.clear_instance()
+    assert result.success
+    assert calls == ([] if installed else ['install --quiet nnfs "git+https://github.com/someone/lossbook"'])
+
+
+def test_launch_buttons_follow_the_repository_url():
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    import launch
+
+    class Config:
+        def __init__(self, url):
+            self.html_theme_options = {"repository_url": url, "use_repository_button": False,
+                                       "launch_buttons": {"binderhub_url": "https://mybinder.org",
+                                                          "colab_url": "https://colab.research.google.com"}}
+
+    none, some = Config(""), Config("https://github.com/someone/lossbook")
+    launch.without_dead_buttons(None, none)
+    launch.without_dead_buttons(None, some)
+    assert none.html_theme_options["use_repository_button"] is False
+    assert not any(none.html_theme_options["launch_buttons"].values())
+    assert some.html_theme_options["use_repository_button"] is True
+    assert some.html_theme_options["launch_buttons"]["colab_url"]
+    assert launch.lite_url("notebooks/03_a_batch") == "../lite/notebooks/index.html?path=03_a_batch.ipynb"
