@@ -5,7 +5,8 @@ click "Run in the browser", run all cells, move the live slider and see the pict
 change, then answer an exercise with the model answer (Correct) and with a classic
 mistake (Incorrect, with its diagnosis). Every request that would leave 127.0.0.1 is
 blocked and counted (0 allowed), and every console error recorded (0 allowed).
-Screenshots after the slider moved: ``_build/screenshots/lite-03.png``, ``lite-zh-03.png``.
+Screenshots after the slider moved: ``_build/screenshots/lite-03.png``, ``lite-zh-03.png``
+(the live view) and ``lite-03-page.png``, ``lite-zh-03-page.png`` (the notebook around it).
 
 Also, without a browser: the build's integrity rules (sha256 against npm's lock, a
 tampered file refused, the served lock), the learner edition, the button's link, and
@@ -26,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from test_browser import CHROMIUM, watched  # noqa: F401  (CHROMIUM: the browser fixture's)
+from test_lab import run_all_cells
 from zh_support import build_chinese
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,21 +83,6 @@ def kernel_idle(page) -> None:
                                   && nb.sessionContext.session.kernel;
                    return Boolean(kernel) && nb.sessionContext.isReady
                        && kernel.status === 'idle'; }""", timeout=WAIT)
-
-
-def run_all_cells(page) -> None:
-    """Run > Run All Cells, as a reader does; wait until every cell ran or one failed."""
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
-    page.wait_for_function(
-        """() => { const nb = jupyterapp.shell.currentWidget;
-                   const cells = nb.content.widgets.filter(c => c.model.type === 'code');
-                   const failed = cells.some(c => [...Array(c.model.outputs.length).keys()]
-                       .some(i => c.model.outputs.get(i).type === 'error'));
-                   const ran = cells.every(c => c.model.executionCount !== null);
-                   return (ran || failed)
-                       && nb.sessionContext.session.kernel.status === 'idle'; }""",
-        timeout=WAIT, polling=250)
 
 
 def outputs(page) -> list[dict]:
@@ -206,7 +193,7 @@ def test_chapter_runs_in_the_browser_offline(browser, book_url, lite_site, editi
             button.click()
         page = opened.value
         kernel_idle(page)
-        run_all_cells(page)
+        run_all_cells(page, WAIT)   # Run > Run All Cells, as in tests/test_lab.py
         ran = time.perf_counter() - start
         shown = outputs(page)
         problems = [o for o in shown if o["type"] == "error"
@@ -224,6 +211,7 @@ def test_chapter_runs_in_the_browser_offline(browser, book_url, lite_site, editi
         SHOTS.mkdir(parents=True, exist_ok=True)
         suffix = "" if edition == "en" else "-zh"
         box.screenshot(path=str(SHOTS / f"lite{suffix}-03.png"))
+        page.screenshot(path=str(SHOTS / f"lite{suffix}-03-page.png"))   # the notebook around it
 
         answer = model_answer(ROOT / "notebooks" / f"{CHAPTER}.ipynb", "ch3-q4-one_hot_loss")
         mistake = answer.replace(", axis=1)", ")")

