@@ -361,9 +361,17 @@ def is_autograder_test(cell: dict) -> bool:
 
 
 def chinese_notebooks(out: Path) -> None:
+    """The Chinese notebooks; a chapter whose catalog is incomplete stays English (as
+    the Chinese book's download does), said in one line (`make check-zh` fails on it)."""
     from lossbook import translate
 
-    translate.write_notebooks(ROOT / "notebooks", out, LOCALES, "zh_CN")
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        try:
+            translate.write_notebook(path, out / path.name, LOCALES, "zh_CN")
+        except ValueError as error:
+            print(f"lite: NOT TRANSLATED (stays English): {str(error).splitlines()[0]}")
+            out.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, out / path.name)
 
 
 # --- The sites ----------------------------------------------------------------------
