@@ -1,6 +1,6 @@
 """The classes a chapter builds agree with the package: same inputs, same outputs.
 
-Chapter 5 builds ``Loss`` and ``CategoricalCrossentropy`` in the open, chapter 6 an
+Chapter 6 builds ``Loss`` and ``CategoricalCrossentropy`` in the open, chapter 7 an
 ``accuracy`` function. The cells that define them carry the tag ``chapter-class``;
 they are run here in a fresh namespace and compared with ``lossbook`` on many inputs.
 """
@@ -30,8 +30,8 @@ def chapter_namespace(filename):
     return namespace
 
 
-CH5 = chapter_namespace("05_the_loss_class.ipynb")
-CH6 = chapter_namespace("06_accuracy.ipynb")
+CH5 = chapter_namespace("06_the_loss_class.ipynb")
+CH6 = chapter_namespace("07_accuracy.ipynb")
 
 
 @st.composite

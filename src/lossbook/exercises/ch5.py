@@ -1,4 +1,4 @@
-"""Chapter 4 exercises: log(0) and clipping.
+"""Chapter 5 exercises: log(0) and clipping.
 
 4.1 and 4.2 are predictions asked in the middle of the chapter, each before the
 cell that reveals its answer; 4.3 and 4.4 come at the end.
@@ -13,12 +13,12 @@ EPS = 1e-7
 
 
 q1 = Exercise(
-    "ch4.q1",
+    "ch5.q1",
     title="Predict: the range of the loss",
     kind="predict",
     minutes=3,
     points=1,
-    place_after="ch4-10",
+    place_after="ch5-10",
     task="""\
 Predict, then check, before you read on. The fix below clips every confidence to
 `[1e-7, 1 - 1e-7]` before taking the log. What is then the largest loss a single
@@ -52,12 +52,12 @@ def _sign(x: float) -> str:
 
 
 q2 = Exercise(
-    "ch4.q2",
+    "ch5.q2",
     title="Predict: add epsilon to a perfect prediction",
     kind="predict",
     minutes=2,
     points=1,
-    place_after="ch4-13",
+    place_after="ch5-13",
     options=_SIGNS,
     task="""\
 Predict, then check, before you run the next cell. A perfect prediction has
@@ -85,7 +85,7 @@ def sign_of_loss():
 
 
 q3 = Exercise(
-    "ch4.q3",
+    "ch5.q3",
     title="A batch loss that survives confidence 0",
     kind="practice",
     minutes=8,
@@ -144,7 +144,7 @@ def safe_batch_loss(softmax_outputs, class_targets):
 
 
 q4 = Exercise(
-    "ch4.q4",
+    "ch5.q4",
     title="Debug: clipping that changes the caller's array",
     kind="debugging",
     minutes=5,
@@ -154,7 +154,7 @@ Find the bug. `clip_predictions_buggy` below returns the right numbers, but
 something else goes wrong for whoever calls it. Run it on an array and print the
 array afterwards. Then write `clip_predictions(y_pred)` that returns `y_pred`
 clipped to `[1e-7, 1 - 1e-7]` and leaves `y_pred` exactly as it was.
-(Try `ch4.q4.check(clip_predictions_buggy)` to see what the check says.)""",
+(Try `ch5.q4.check(clip_predictions_buggy)` to see what the check says.)""",
     setup='''\
 import numpy as np
 

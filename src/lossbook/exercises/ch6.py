@@ -1,4 +1,4 @@
-"""Chapter 5 exercises: the Loss class."""
+"""Chapter 6 exercises: the Loss class."""
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
@@ -13,11 +13,11 @@ _ONE_HOT = np.array([[1, 0, 0], [0, 1, 0], [0, 1, 0]])
 # --- 5.1: predict ln(n) before the chapter explains ln 3 ----------------------------
 
 q1 = Exercise(
-    "ch5.q1",
+    "ch6.q1",
     title="Predict: the loss of a network with no preference",
     kind="predict",
     minutes=4,
-    place_after="ch05-19",
+    place_after="ch6-19",
     points=1,
     task="""\
 Predict, then read on. The untrained network gave every class a confidence of
@@ -57,11 +57,11 @@ def untrained_loss(n_classes):
 _BIG_WEIGHTS = "above"
 
 q2 = Exercise(
-    "ch5.q2",
+    "ch6.q2",
     title="Predict: weights 100 times larger",
     kind="predict",
     minutes=5,
-    place_after="ch05-big-ask",
+    place_after="ch6-big-ask",
     points=2,
     options=("about", "below", "above"),
     task="""\
@@ -153,7 +153,7 @@ def _sum_axis0(y_pred, y_true):
 
 
 q3 = Exercise(
-    "ch5.q3",
+    "ch6.q3",
     title="Soft targets: the full formula",
     kind="practice",
     minutes=10,
@@ -202,7 +202,7 @@ def soft_forward(y_pred, y_true):
 # --- 5.4: debugging the axis --------------------------------------------------------
 
 q4 = Exercise(
-    "ch5.q4",
+    "ch6.q4",
     title="Debug: one-hot targets give nonsense",
     kind="debugging",
     minutes=5,

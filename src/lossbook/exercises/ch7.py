@@ -1,4 +1,4 @@
-"""Chapter 6 exercises: accuracy."""
+"""Chapter 7 exercises: accuracy."""
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
@@ -13,11 +13,11 @@ _OUT_LABEL = "softmax_outputs=[[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.0
 # --- 6.1: predict which batch has the lower loss, before the chapter prints it -------
 
 q1 = Exercise(
-    "ch6.q1",
+    "ch7.q1",
     title="Predict: hesitant and right, or sure and once wrong?",
     kind="predict",
     minutes=3,
-    place_after="ch06-17",
+    place_after="ch7-17",
     points=1,
     options=("C", "D", "same"),
     task="""\
@@ -66,7 +66,7 @@ _FOUR_LABEL = ("softmax_outputs=[[0.1, 0.6, 0.3, 0.0], [0.5, 0.2, 0.25, 0.05], "
                "[0.05, 0.15, 0.3, 0.5], [0.4, 0.35, 0.15, 0.1]], class_targets=[2, 1, 3, 3]")
 
 q2 = Exercise(
-    "ch6.q2",
+    "ch7.q2",
     title="Top-k accuracy",
     kind="practice",
     minutes=10,
@@ -143,7 +143,7 @@ def _sure_of_majority(class_targets, n_classes):
 
 
 q3 = Exercise(
-    "ch6.q3",
+    "ch7.q3",
     title="The score to beat: a model that ignores its input",
     kind="practice",
     minutes=12,
@@ -230,7 +230,7 @@ def _disagree(batches):
 
 
 q4 = Exercise(
-    "ch6.q4",
+    "ch7.q4",
     title="Make loss and accuracy disagree",
     kind="predict",
     minutes=8,

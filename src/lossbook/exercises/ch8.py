@@ -1,4 +1,4 @@
-"""Chapter 7 exercises: what frameworks report."""
+"""Chapter 8 exercises: what frameworks report."""
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
@@ -17,7 +17,7 @@ def _reported(batch_losses, n_samples, batch_size):
 
 
 q2 = Exercise(
-    "ch7.q2",
+    "ch8.q2",
     title="The epoch loss Keras reports, short last batch included",
     kind="practice",
     minutes=10,
@@ -79,7 +79,7 @@ def _nnfs_shortcut(p, y):
 _BATCH = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
 
 q3 = Exercise(
-    "ch7.q3",
+    "ch8.q3",
     title="Debug: the binary formula in disguise",
     kind="debugging",
     minutes=6,
@@ -147,12 +147,12 @@ def _smaller():
 
 
 q1 = Exercise(
-    "ch7.q1",
+    "ch8.q1",
     title="Predict: clip or add, which loss is smaller?",
     kind="predict",
     minutes=3,
     points=1,
-    place_after="ch07-clip-md",
+    place_after="ch8-clip-md",
     options=("clip", "add", "the same"),
     task="""\
 Predict before you run the next cell. For `y_true = [1, 2]` and

@@ -1,4 +1,4 @@
-"""Chapter 8 exercises: logits and pitfalls."""
+"""Chapter 9 exercises: logits and pitfalls."""
 import numpy as np
 
 from ..activations import Softmax
@@ -24,8 +24,8 @@ def _smoothed_loss(logits, targets, alpha):
 
 _HUGE = np.array([[1000.0, 0.0, -1000.0]])
 
-q3 = Exercise(
-    "ch8.q3",
+q4 = Exercise(
+    "ch9.q4",
     title="Soft targets and label smoothing, from logits",
     kind="practice",
     minutes=12,
@@ -107,8 +107,8 @@ def _one_hot(logits, t):
     return np.eye(np.shape(logits)[1])[t]
 
 
-q4 = Exercise(
-    "ch8.q4",
+q5 = Exercise(
+    "ch9.q5",
     title="The gradient from logits, checked by finite differences",
     kind="practice",
     minutes=12,
@@ -116,7 +116,7 @@ q4 = Exercise(
     task="""\
 Write `logit_gradient(logits, class_targets)`: the gradient of the **mean** loss
 from logits (shape `(n, K)`, sparse targets) with respect to every logit, an array
-of the same shape. Chapter 7's box derives it: softmax minus the one-hot target,
+of the same shape. Chapter 8's box derives it: softmax minus the one-hot target,
 divided by `n`. The check compares your array with a **finite-difference**
 gradient of `lossbook`'s loss: it nudges one logit at a time by `h = 1e-6` up and
 down and measures the change of the loss. Try that yourself first for one logit,
@@ -157,16 +157,16 @@ def logit_gradient(logits, class_targets):
 
 
 q1 = Exercise(
-    "ch8.q1",
+    "ch9.q1",
     title="Predict: the gradient of the clipped loss at a logit gap of 30",
     kind="predict",
     minutes=3,
     points=1,
-    place_after="ch08-cap-md",
+    place_after="ch9-cap-md",
     options=("about 1", "about 0.5", "exactly 0"),
     task="""\
 Predict before you run the next cells. Logits `[0, 30, 0]`, correct class 0: a
-wrong class leads by 30. Softmax first, then the clipped loss of chapter 4. By how
+wrong class leads by 30. Softmax first, then the clipped loss of chapter 5. By how
 much does that loss change per unit of the gap (its gradient with respect to the
 gap)? Write `clipped_gradient_at_30()` returning `"about 1"`, `"about 0.5"` or
 `"exactly 0"`.""",
@@ -191,12 +191,12 @@ def clipped_gradient_at_30():
 
 
 q2 = Exercise(
-    "ch8.q2",
+    "ch9.q2",
     title="Predict: probabilities passed as logits",
     kind="predict",
     minutes=3,
     points=1,
-    place_after="ch08-twice-md",
+    place_after="ch9-twice-md",
     options=("higher", "lower", "the same"),
     task="""\
 Predict before you run the next cell. A model already outputs probabilities
@@ -224,4 +224,71 @@ def double_softmax_effect():
     success="softmax twice flattens the output and inflates the loss.",
 )
 
-EXERCISES = [q1, q2, q3, q4]
+_CANDIDATES = {
+    "1 - p": lambda p: 1 - p,
+    "(1 - p)**2": lambda p: (1 - p) ** 2,
+    "-log(p)": lambda p: -np.log(p),
+}
+_WRONG_P = 0.001  # a confidently wrong model
+
+
+def _push(loss, p, h=1e-6):
+    """How fast ``loss`` falls when the correct class's logit rises: -dL/dz by finite differences."""
+    logits = np.log([p, (1 - p) / 2, (1 - p) / 2])  # softmax of these is [p, ...]
+
+    def loss_at(z_correct):
+        z = logits.copy()
+        z[0] = z_correct
+        probs = np.exp(z - z.max())
+        return loss(probs[0] / probs.sum())
+
+    return -(loss_at(logits[0] + h) - loss_at(logits[0] - h)) / (2 * h)
+
+
+def _steepest():
+    pushes = {name: _push(loss, _WRONG_P) for name, loss in _CANDIDATES.items()}
+    return max(pushes, key=pushes.get)
+
+
+def _same_formula(text):
+    return text.strip().replace(" ", "").replace("\u2212", "-").replace("^", "**").lower()
+
+
+q3 = Exercise(
+    "ch9.q3",
+    title="Predict: which loss pushes hardest when confidently wrong?",
+    kind="predict",
+    minutes=4,
+    points=1,
+    place_after="ch9-before-push",
+    options=tuple(_CANDIDATES),
+    task=f"""\
+Predict before you read on. A model gives the correct class a confidence of only
+p = {_WRONG_P}. Training raises the correct class's score a little. For which of the
+three losses does that lower the loss fastest, that is, which one pushes the model
+hardest toward the right answer?
+
+Write `hardest_push()` returning one of the strings `"1 - p"`, `"(1 - p)**2"` or
+`"-log(p)"`.""",
+    code='''\
+def hardest_push():
+    """Return the loss that falls fastest for a confidently wrong model."""
+    ### BEGIN SOLUTION
+    return "-log(p)"  # its push tends to 1 as p -> 0; the others fade to 0
+    ### END SOLUTION''',
+    cases=[Case(())],
+    reference=_steepest,
+    compare=lambda actual, expected: isinstance(actual, str) and _same_formula(actual) == expected,
+    mistakes=[
+        Mistake(lambda: "1 - p", "1 - p falls at the same rate everywhere in p, but the score moves p only "
+                "a little when p is tiny (softmax flattens there): its push at p = 0.001 is about 0.001."),
+        Mistake(lambda: "(1 - p)**2", "The squared error's push fades even faster than 1 - p's when p is "
+                "tiny: about 0.002 at p = 0.001."),
+    ],
+    hint="A small change of the score changes p by about p(1 - p): tiny when p is tiny. Which loss "
+         "makes up for that by being steep near p = 0?",
+    success="only -log(p) keeps pushing a confidently wrong model.",
+)
+
+
+EXERCISES = [q1, q2, q3, q4, q5]
