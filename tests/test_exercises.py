@@ -342,7 +342,7 @@ def test_predict_questions_come_before_their_reveal():
 
 @pytest.mark.parametrize("exercise", [e for c, e in EXERCISES if c in ("ch6", "ch7")],
                          ids=[e.name for c, e in EXERCISES if c in ("ch6", "ch7")])
-def test_ch5_ch6_points_hidden_cases_and_options(exercise):
+def test_ch6_ch7_points_hidden_cases_and_options(exercise):
     """Points 1-3; function exercises carry hidden cases the model answer passes;
     a predict question with a fixed answer set lists its options, the answer among them."""
     import dataclasses
