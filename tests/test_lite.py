@@ -409,3 +409,39 @@ def test_launch_buttons_follow_the_repository_url():
     assert some.html_theme_options["use_repository_button"] is True
     assert some.html_theme_options["launch_buttons"]["colab_url"]
     assert launch.lite_url("notebooks/03_a_batch") == "../lite/notebooks/index.html?path=03_a_batch.ipynb"
+
+
+# --- What the package does in Pyodide (sys.platform "emscripten") ----------------------
+
+
+def as_pyodide(monkeypatch):
+    """This Python as Pyodide's: no interval timers, no threads."""
+    import signal
+    import threading
+
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    monkeypatch.delattr(signal, "setitimer")
+
+    def no_threads(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", no_threads)
+
+
+def test_checks_run_in_pyodide(monkeypatch, capsys):
+    from lossbook.exercises import _sandbox, ch3
+
+    as_pyodide(monkeypatch)
+    assert _sandbox.call(lambda x: x + 1, (1,), time_limit=1) == 2
+    ch3.q4.check(ch3.q4.reference)
+    assert capsys.readouterr().out.startswith("Correct")
+
+
+def test_frameworks_say_why_they_cannot_run_in_the_browser(monkeypatch, capsys):
+    from lossbook import frameworks
+
+    as_pyodide(monkeypatch)
+    monkeypatch.delenv("LOSSBOOK_REQUIRE_FRAMEWORKS", raising=False)
+    frameworks.without_them(ModuleNotFoundError("No module named 'keras'", name="keras"))
+    printed = capsys.readouterr().out.strip().splitlines()
+    assert printed == [frameworks.IN_THE_BROWSER]
