@@ -278,8 +278,12 @@ def cjk_font_package(folder: Path) -> Path:
     from fontTools.ttLib import TTCollection, TTFont
     from matplotlib import font_manager
 
-    source = font_manager.findfont(font_manager.FontProperties(family=CJK_FAMILY),
-                                   fallback_to_default=False)
+    try:
+        source = font_manager.findfont(font_manager.FontProperties(family=CJK_FAMILY),
+                                       fallback_to_default=False)
+    except ValueError:
+        raise LiteError(f"the Chinese site needs the font {CJK_FAMILY}: "
+                        "sudo apt-get install fonts-noto-cjk (make build does)") from None
     index = 0
     if source.lower().endswith(".ttc"):
         names = [f["name"].getDebugName(1) for f in TTCollection(source).fonts]
