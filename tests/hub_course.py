@@ -119,7 +119,8 @@ def course_venv() -> tuple[Path, bool]:
 
 
 def install_course(venv: Path, run_dir: Path, exchange: Path) -> None:
-    """Reinstall lossbook from this checkout, and install the course's nbgrader config.
+    """Reinstall lossbook from this checkout; install the course's nbgrader config and
+    the teacher's setup script (classroom/README.md, step 1).
 
     pip builds from a copy of the package (pyproject, README, src), so the checkout gets
     no build/ or egg-info folder. ``--force-reinstall``: the same version number must
@@ -135,10 +136,14 @@ def install_course(venv: Path, run_dir: Path, exchange: Path) -> None:
          "--no-build-isolation", "--force-reinstall", "--no-cache-dir", str(copy)])
     config = venv / "etc" / "jupyter" / "nbgrader_config.py"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text((CLASSROOM / "nbgrader_config.py").read_text(encoding="utf-8")
-                      + f"\n# tests/test_hub.py: this run's exchange\nc.Exchange.root = {str(exchange)!r}\n",
+    override = f"\n# tests/test_hub.py: this run's exchange\nc.Exchange.root = {str(exchange)!r}\n"
+    config.write_text((CLASSROOM / "nbgrader_config.py").read_text(encoding="utf-8") + override,
                       encoding="utf-8")
     config.chmod(0o644)
+    script = venv / "share" / "lossbook" / "teacher-setup.sh"  # step 1's `install -D`
+    script.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(CLASSROOM / "teacher-setup.sh", script)
+    script.chmod(0o644)
 
 
 # -- Linux users ---------------------------------------------------------------------
@@ -214,7 +219,8 @@ def remove_users() -> list[str]:
         group = _group(name)
         if group is None:
             continue
-        members = set(group.gr_mem) | {u.pw_name for u in pwd.getpwall() if u.pw_gid == group.gr_gid}
+        members = set(group.gr_mem) | {u.pw_name for u in pwd.getpwall()
+                                       if u.pw_gid == group.gr_gid}
         if members:
             raise RuntimeError(f"group {name!r} still has members {sorted(members)}, which "
                                "tests/test_hub.py did not make; the test will not remove it")

@@ -117,8 +117,9 @@ def _dockerfile() -> str:
 
 def test_the_image_installs_what_the_hub_test_installs_and_runs(values):
     dockerfile = _dockerfile()
-    python = subprocess.run([str(SYSTEM_PYTHON), "-c", "import sys; print(*sys.version_info[:2],"
-                             " sep='.')"], capture_output=True, text=True, check=True).stdout.strip()
+    version = "import sys; print(*sys.version_info[:2], sep='.')"
+    python = subprocess.run([str(SYSTEM_PYTHON), "-c", version], capture_output=True,
+                            text=True, check=True).stdout.strip()
     base = re.search(r"^FROM python:(\d+\.\d+)-slim-(\w+)$", dockerfile, re.M)
     assert base, "the image starts FROM python:X.Y-slim-CODENAME"
     assert base.group(1) == python, (
@@ -127,10 +128,12 @@ def test_the_image_installs_what_the_hub_test_installs_and_runs(values):
     assert "-r /tmp/lossbook/classroom/requirements-hub.txt /tmp/lossbook" in dockerfile
     for copied in ("classroom/requirements-hub.txt", "pyproject.toml README.md", "src"):
         assert re.search(rf"^COPY {re.escape(copied)} /tmp/lossbook", dockerfile, re.M), copied
-    assert "COPY classroom/nbgrader_config.py /usr/local/etc/jupyter/nbgrader_config.py" in dockerfile
+    config = "/usr/local/etc/jupyter/nbgrader_config.py"  # the image's sys.prefix is /usr/local
+    assert f"COPY classroom/nbgrader_config.py {config}" in dockerfile
     for command in DISABLE_FOR_EVERYONE:  # the same switches as the hub test's venv
         assert " ".join(command) in dockerfile, " ".join(command)
     user = re.search(r"useradd --create-home --uid (\d+) --gid (\d+) .* jovyan", dockerfile)
     assert user and (int(user.group(1)), int(user.group(2))) == \
         (values["singleuser"]["uid"], values["singleuser"]["fsGid"])
-    assert "COPY classroom/teacher-setup.sh /usr/local/share/lossbook/teacher-setup.sh" in dockerfile
+    script = "/usr/local/share/lossbook/teacher-setup.sh"
+    assert f"COPY classroom/teacher-setup.sh {script}" in dockerfile

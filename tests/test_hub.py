@@ -103,9 +103,12 @@ def machine():
                     "to them. CI runs as root; elsewhere run `sudo make test` (or sudo "
                     ".venv/bin/python -m pytest tests/test_hub.py).")
     for tool in ("useradd", "userdel", "groupadd", "groupdel", "chpasswd", "runuser"):
-        assert shutil.which(tool, path=hub_course.SYSTEM_PATH), f"{tool} is missing (Debian: passwd, util-linux)"
-    assert hub_course.SYSTEM_PYTHON.exists(), "/usr/bin/python3 is missing: apt-get install python3-venv"
-    assert hub_course.PROXY.exists(), f"{hub_course.PROXY} is missing: run `npm ci` (make setup does)"
+        assert shutil.which(tool, path=hub_course.SYSTEM_PATH), \
+            f"{tool} is missing (Debian's passwd and util-linux have it)"
+    assert hub_course.SYSTEM_PYTHON.exists(), \
+        "/usr/bin/python3 is missing: apt-get install python3-venv (make test does)"
+    assert hub_course.PROXY.exists(), \
+        f"{hub_course.PROXY} is missing: run `npm ci` (make setup does)"
 
     clock = Clock()
     with clock.phase("remove a crashed run's leftovers"):
@@ -134,29 +137,59 @@ def machine():
         yield {"hub": hub, "venv": venv, "exchange": exchange, "passwords": passwords,
                "clock": clock, "run_dir": run_dir}
     finally:
+        stopped, problems = [], []
         with clock.phase("stop everything, remove users"):
             if hub is not None:
                 hub.stop()
                 LOG.parent.mkdir(exist_ok=True)
                 shutil.copy(hub.log, LOG)  # kept for a look after a failure
-            stopped = hub_course.stop_processes(set(hub_course.USERS))
-            hub_course.remove_users()
-            shutil.rmtree(run_dir, ignore_errors=True)
-        print(f"\n{clock.report()}\n(pids ended after the hub stopped: {stopped or 'none'})")
+            for step in (lambda: stopped.extend(hub_course.stop_processes(set(hub_course.USERS))),
+                         hub_course.remove_users,
+                         lambda: shutil.rmtree(run_dir)):
+                try:
+                    step()
+                except Exception as error:  # go on cleaning; report it below
+                    problems.append(error)
+        print(f"\n{clock.report()}\n(pids still running after the hub stopped, ended by the "
+              f"test: {stopped or 'none'}; the hub's log: {LOG})")
+        if problems:
+            raise RuntimeError(f"cleaning up failed: {problems}")
 
 
 def _home(user: str) -> Path:
     return Path(pwd.getpwnam(user).pw_dir)
 
 
-def _nbgrader(reply, what: str, logs: list[str]) -> dict:
-    """A formgrader or assignment-list answer: HTTP 200 and nbgrader's success."""
-    assert reply.status == 200, f"{what}: HTTP {reply.status}\n{reply.body[:2000]!r}"
-    result = reply.json()
-    logs.append(f"--- {what}\n{result.get('log', '')}{result.get('error', '')}"
-                if isinstance(result, dict) else "")
-    assert result.get("success"), f"{what} failed:\n{json.dumps(result, indent=1)[:4000]}"
-    return result
+class Calls:
+    """nbgrader's endpoints as the JupyterLab panels call them, each answer checked.
+
+    ``formgrader(path)``: the teacher's Formgrader (``formgrader/api/...`` in the
+    teacher's server); ``assignments(student, action)``: a student's Assignment List.
+    Every answer must be HTTP 200 with nbgrader's ``success``; the logs that nbgrader's
+    apps return are kept for ``test_nbgrader_logged_no_error``.
+    """
+
+    def __init__(self, hub):
+        self.hub, self.logs = hub, []
+
+    def formgrader(self, path: str, method: str = "POST") -> dict:
+        return self._check(self.hub.server("teacher", f"formgrader/api/{path}", method), path)
+
+    def assignments(self, student: str, action: str) -> dict:
+        ids = {"course_id": COURSE, "assignment_id": ASSIGNMENT}
+        return self._check(self.hub.server(student, f"assignments/{action}", "POST", ids),
+                           f"{student}: {action}")
+
+    def listing(self, student: str) -> dict:
+        return self._check(self.hub.server(student, f"assignments?course_id={COURSE}"),
+                           f"{student}: list")
+
+    def _check(self, reply, what: str) -> dict:
+        assert reply.status == 200, f"{what}: HTTP {reply.status}\n{reply.body[:2000]!r}"
+        result = reply.json()
+        self.logs.append(f"--- {what}\n{result.get('log', '')}{result.get('error', '')}")
+        assert result.get("success"), f"{what} failed:\n{json.dumps(result, indent=1)[:4000]}"
+        return result
 
 
 def _assignment(result: dict, status: str) -> dict:
@@ -179,18 +212,39 @@ def _model_answer(source: str) -> str:
                      if not any(marker in line for marker in SOLUTION_MARKERS))
 
 
+def _save(hub, user: str, path: str, notebook: dict) -> None:
+    """Save a notebook into ``user``'s folder through their server's contents API."""
+    saved = hub.server(user, f"api/contents/{path}", "PUT",
+                       {"type": "notebook", "format": "json", "content": notebook})
+    assert saved.status in (200, 201), f"{user} saving {path}: {saved.status} {saved.body!r}"
+
+
+def write_the_model_answers(hub, student: str) -> None:
+    """Open each fetched notebook in ``student``'s server, put the teacher's code in every
+    solution cell (matched by grade_id, markers left out), and save it."""
+    for path in NOTEBOOKS:
+        answers = _cells_by_grade_id(nbformat.read(path, as_version=4), "solution")
+        opened = hub.server(student, f"api/contents/{ASSIGNMENT}/{path.name}")
+        assert opened.status == 200, f"{student} opening {path.name}: {opened.status}"
+        notebook = opened.json()["content"]
+        cells = [c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("solution")]
+        for cell in cells:
+            cell["source"] = _model_answer(answers[cell["metadata"]["nbgrader"]["grade_id"]].source)
+        assert len(cells) == len(answers) > 0, \
+            f"{path.name}: {len(cells)} solution cells, {len(answers)} answers"
+        _save(hub, student, f"{ASSIGNMENT}/{path.name}", notebook)
+
+
 @pytest.fixture(scope="module")
 def course(machine):
     """The whole flow, one step at a time, each step asserting its own result."""
-    hub, clock, logs = machine["hub"], machine["clock"], []
-    teacher_home = _home("teacher")
-    course_root = teacher_home / COURSE
+    hub, clock = machine["hub"], machine["clock"]
+    call = Calls(hub)
+    course_root = _home("teacher") / COURSE
 
     with clock.phase("teacher: course folder, formgrader on"):
-        # classroom/README.md, step 3: the teacher runs classroom/teacher-setup.sh
-        script = machine["run_dir"] / "teacher-setup.sh"
-        shutil.copy(CLASSROOM / "teacher-setup.sh", script)
-        script.chmod(0o755)
+        # classroom/README.md, step 3: the teacher runs teacher-setup.sh from the venv
+        script = machine["venv"] / "share" / "lossbook" / "teacher-setup.sh"
         setup = as_user("teacher", ["bash", str(script), str(machine["venv"]), COURSE])
         assert setup.returncode == 0, f"the teacher's setup failed:\n{setup.stdout}{setup.stderr}"
 
@@ -202,81 +256,53 @@ def course(machine):
     with clock.phase("1. generate and release"):
         made = hub.server("teacher", f"formgrader/api/assignment/{ASSIGNMENT}", "PUT", {})
         assert made.status == 200, f"creating {ASSIGNMENT}: {made.status} {made.body!r}"
-        for path in NOTEBOOKS:
-            saved = hub.server("teacher", f"api/contents/{COURSE}/source/{ASSIGNMENT}/{path.name}",
-                               "PUT", {"type": "notebook", "format": "json",
-                                       "content": json.loads(path.read_text(encoding="utf-8"))})
-            assert saved.status in (200, 201), f"uploading {path.name}: {saved.status} {saved.body!r}"
-        _nbgrader(hub.server("teacher", f"formgrader/api/assignment/{ASSIGNMENT}/assign", "POST"),
-                  "generate_assignment", logs)
-        _nbgrader(hub.server("teacher", f"formgrader/api/assignment/{ASSIGNMENT}/release", "POST"),
-                  "release_assignment", logs)
+        for path in NOTEBOOKS:  # uploaded, as in JupyterLab
+            _save(hub, "teacher", f"{COURSE}/source/{ASSIGNMENT}/{path.name}",
+                  json.loads(path.read_text(encoding="utf-8")))
+        call.formgrader(f"assignment/{ASSIGNMENT}/assign")
+        call.formgrader(f"assignment/{ASSIGNMENT}/release")
 
-    ids = {"course_id": COURSE, "assignment_id": ASSIGNMENT}
     with clock.phase("2. both students fetch"):
         for student in STUDENTS:
-            listed = _nbgrader(hub.server(student, f"assignments?course_id={COURSE}"),
-                               f"{student}: list", logs)
-            _assignment(listed, "released")
-            fetched = _nbgrader(hub.server(student, "assignments/fetch", "POST", ids),
-                                f"{student}: fetch", logs)
-            _assignment(fetched, "fetched")
+            _assignment(call.listing(student), "released")
+            _assignment(call.assignments(student, "fetch"), "fetched")
             for path in NOTEBOOKS:
                 assert (_home(student) / ASSIGNMENT / path.name).is_file(), \
                     f"{student} fetched no {ASSIGNMENT}/{path.name}"
 
     with clock.phase("3. student1 answers; both submit"):
-        for path in NOTEBOOKS:
-            source = nbformat.read(path, as_version=4)
-            answers = _cells_by_grade_id(source, "solution")
-            url = f"api/contents/{ASSIGNMENT}/{path.name}"
-            got = hub.server("student1", url)
-            assert got.status == 200, f"student1 opening {path.name}: {got.status}"
-            notebook = got.json()["content"]
-            written = 0
-            for cell in notebook["cells"]:
-                grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-                if cell["metadata"].get("nbgrader", {}).get("solution"):
-                    cell["source"] = _model_answer(answers[grade_id].source)
-                    written += 1
-            assert written == len(answers) > 0, f"{path.name}: {written} of {len(answers)} answers"
-            saved = hub.server("student1", url, "PUT",
-                               {"type": "notebook", "format": "json", "content": notebook})
-            assert saved.status == 200, f"student1 saving {path.name}: {saved.status} {saved.body!r}"
+        write_the_model_answers(hub, "student1")
         for student in STUDENTS:
-            submitted = _nbgrader(hub.server(student, "assignments/submit", "POST", ids),
-                                  f"{student}: submit", logs)
-            assert len(_assignment(submitted, "submitted")["submissions"]) == 1, student
+            submitted = _assignment(call.assignments(student, "submit"), "submitted")
+            assert len(submitted["submissions"]) == 1, f"{student}: {submitted}"
 
     with clock.phase("4. collect"):
-        _nbgrader(hub.server("teacher", f"formgrader/api/assignment/{ASSIGNMENT}/collect", "POST"),
-                  "collect", logs)
+        call.formgrader(f"assignment/{ASSIGNMENT}/collect")
         for student in STUDENTS:
-            assert (course_root / "submitted" / student / ASSIGNMENT).is_dir(), f"{student} not collected"
+            assert (course_root / "submitted" / student / ASSIGNMENT).is_dir(), \
+                f"{student}'s submission was not collected"
     for student in STUDENTS:
         with clock.phase(f"4. autograde {student}"):
-            _nbgrader(hub.server("teacher", f"formgrader/api/submission/{ASSIGNMENT}/{student}/autograde",
-                                 "POST"), f"autograde {student}", logs)
+            call.formgrader(f"submission/{ASSIGNMENT}/{student}/autograde")
     with clock.phase("4. generate and release feedback"):
-        _nbgrader(hub.server("teacher", f"formgrader/api/assignment/{ASSIGNMENT}/generate_feedback",
-                             "POST"), "generate_feedback", logs)
-        _nbgrader(hub.server("teacher", f"formgrader/api/assignment/{ASSIGNMENT}/release_feedback",
-                             "POST"), "release_feedback", logs)
+        call.formgrader(f"assignment/{ASSIGNMENT}/generate_feedback")
+        call.formgrader(f"assignment/{ASSIGNMENT}/release_feedback")
 
     with clock.phase("5. both students fetch feedback"):
         for student in STUDENTS:
-            result = _nbgrader(hub.server(student, "assignments/fetch_feedback", "POST", ids),
-                               f"{student}: fetch_feedback", logs)
-            [submission] = _assignment(result, "submitted")["submissions"]
+            [submission] = _assignment(call.assignments(student, "fetch_feedback"),
+                                       "submitted")["submissions"]
             assert submission["has_local_feedback"], f"{student}: {submission}"
 
-    submissions = hub.server("teacher", f"formgrader/api/submissions/{ASSIGNMENT}")
-    assert submissions.status == 200, f"the gradebook: {submissions.status} {submissions.body!r}"
-    notebooks = {s: hub.server("teacher", f"formgrader/api/student_notebook_submissions/{s}/{ASSIGNMENT}")
-                 for s in STUDENTS}
-    return {**machine, "logs": logs, "course_root": course_root,
-            "scores": {s["student"]: s for s in submissions.json()},
-            "notebooks": {s: reply.json() for s, reply in notebooks.items()}}
+    def gradebook(path: str):
+        reply = hub.server("teacher", f"formgrader/api/{path}")
+        assert reply.status == 200, f"the gradebook's {path}: {reply.status} {reply.body!r}"
+        return reply.json()
+
+    return {**machine, "logs": call.logs, "course_root": course_root,
+            "scores": {s["student"]: s for s in gradebook(f"submissions/{ASSIGNMENT}")},
+            "notebooks": {s: gradebook(f"student_notebook_submissions/{s}/{ASSIGNMENT}")
+                          for s in STUDENTS}}
 
 
 # -- what the class must see -----------------------------------------------------------
@@ -299,8 +325,10 @@ def test_student1_gets_full_marks_and_student2_zero(course):
         assert scores[student]["needs_manual_grade"] is False, student
         assert scores[student]["max_score"] == total, (student, scores[student]["max_score"], total)
     per_notebook = {s: {nb["name"]: nb["score"] for nb in course["notebooks"][s]} for s in STUDENTS}
-    assert scores["student1"]["score"] == total, f"student1 (model answers): {per_notebook['student1']}"
-    assert scores["student2"]["score"] == 0, f"student2 (untouched release): {per_notebook['student2']}"
+    assert scores["student1"]["score"] == total, \
+        f"student1 (model answers) scored {per_notebook['student1']}"
+    assert scores["student2"]["score"] == 0, \
+        f"student2 (the release, untouched) scored {per_notebook['student2']}"
 
 
 def test_nbgrader_logged_no_error(course):
@@ -353,7 +381,8 @@ def test_the_release_holds_no_solution_and_no_hidden_test(course):
     fetched = _home("student2") / ASSIGNMENT  # student2 changed nothing: what students get
     hidden_lines = 0
     for path in NOTEBOOKS:
-        source = {c.metadata.nbgrader["grade_id"]: c for c in nbformat.read(path, as_version=4).cells
+        source = {c.metadata.nbgrader["grade_id"]: c
+                  for c in nbformat.read(path, as_version=4).cells
                   if "grade_id" in c.metadata.get("nbgrader", {})}
         for copy in (released / path.name, fetched / path.name):
             text = copy.read_text(encoding="utf-8")
