@@ -10,7 +10,7 @@ Start it as root, from the virtualenv of classroom/README.md (step 1):
     /opt/lossbook-hub/bin/jupyterhub -f classroom/jupyterhub_config.py
 
 tests/test_hub.py starts the hub with this very file and overrides only ports and
-file paths (listed in that test), so every other line here is tested.
+file paths (tests/hub_course.py, Hub.start, lists them), so every other line is tested.
 """
 import os
 import sys

@@ -17,8 +17,8 @@ c.CourseDirectory.course_id = "cross-entropy"
 # Where released assignments, submissions and feedback wait to be picked up. Make it
 # once, as root, writable by everyone with the sticky bit (like /tmp):
 #     mkdir -p /srv/nbgrader/exchange && chmod 1777 /srv/nbgrader/exchange
-# nbgrader sets the permissions inside it: students can submit but cannot list or
-# read each other's submissions.
+# nbgrader sets the permissions inside it: a student can submit, but cannot list the
+# submissions, so cannot find another student's.
 c.Exchange.root = "/srv/nbgrader/exchange"
 
 # Seconds one cell may run while nbgrader grades or validates. A chapter's slider cell

@@ -313,9 +313,9 @@ class Reply:
 
 
 def request(url: str, method: str = "GET", token: str | None = None, body=None,
-            opener=None, timeout: float = 600) -> Reply:
+            opener=None, timeout: float = 600, headers: dict | None = None) -> Reply:
     """One HTTP request; JSON bodies for dicts/lists, form bodies for ``bytes``."""
-    headers = {}
+    headers = dict(headers or {})
     if token:
         headers["Authorization"] = f"token {token}"
     if isinstance(body, (dict, list)):
@@ -382,21 +382,26 @@ class Hub:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else ""
 
     def login(self, name: str, password: str) -> None:
-        """Log in through the login form (which makes the hub's user), then get a token."""
+        """Log in through the login form (the hub makes the user then), as a browser does,
+        and ask for an API token with that login's cookies."""
         jar = http.cookiejar.CookieJar()
         browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
                                               _NoRedirect)
+
+        def xsrf() -> str:  # the hub renews it at login
+            return next(c.value for c in jar if c.name == "_xsrf")
+
         page = request(f"{self.url}/hub/login", opener=browser)
         assert page.status == 200, f"login page: {page.status}"
-        xsrf = next(c.value for c in jar if c.name == "_xsrf")
-        form = urllib.parse.urlencode({"username": name, "password": password, "_xsrf": xsrf})
+        form = urllib.parse.urlencode({"username": name, "password": password,
+                                       "_xsrf": xsrf()})
         answer = request(f"{self.url}/hub/login?next=%2Fhub%2Fhome", "POST",
                          body=form.encode(), opener=browser)
         assert answer.status == 302 and "/hub/home" in answer.headers.get("Location", ""), \
             f"{name} could not log in: {answer.status} {dict(answer.headers)}\n{self.tail()}"
-        token = request(f"{self.url}/hub/api/users/{name}/tokens", "POST",
-                        body={"auth": {"username": name, "password": password},
-                              "note": "tests/test_hub.py", "expires_in": 3600})
+        token = request(f"{self.url}/hub/api/users/{name}/tokens", "POST", opener=browser,
+                        body={"note": "tests/test_hub.py", "expires_in": 3600},
+                        headers={"X-XSRFToken": xsrf()})
         assert token.status in (200, 201), f"{name}'s token: {token.status} {token.body!r}"
         self.tokens[name] = token.json()["token"]
 
@@ -410,12 +415,15 @@ class Hub:
         return request(f"{self.url}/user/{user}/{path}", method,
                        self.tokens[as_user or user], body)
 
-    def start_servers(self, users: list[str], timeout: float = 180) -> None:
-        """Ask for every user's server at once, then wait until all are ready."""
+    def spawn(self, users: list[str]) -> None:
+        """Ask for each user's server, as their Start My Server button does (not waiting)."""
         for user in users:
             started = self.api(user, f"users/{user}/server", "POST")
             assert started.status in (201, 202), \
                 f"starting {user}'s server: {started.status} {started.body!r}\n{self.tail()}"
+
+    def wait_ready(self, users: list[str], timeout: float = 180) -> None:
+        """Wait until every user's server is ready."""
         deadline = time.monotonic() + timeout
         waiting = list(users)
         while waiting and time.monotonic() < deadline:

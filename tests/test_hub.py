@@ -92,7 +92,7 @@ class Clock:
 
 
 @pytest.fixture(scope="module")
-def machine():
+def machine(request):
     """Root's part (classroom/README.md, steps 1-2): venv, exchange, users, the hub.
 
     The finaliser stops every process by pid and removes the users, however the test ends.
@@ -114,7 +114,7 @@ def machine():
     with clock.phase("remove a crashed run's leftovers"):
         leftovers = hub_course.remove_leftovers()
     if leftovers:
-        print(f"\nremoved a crashed run's leftovers: {', '.join(leftovers)}")
+        _say(request, f"removed a crashed run's leftovers: {', '.join(leftovers)}")
     run_dir = Path(tempfile.mkdtemp(prefix=hub_course.RUN_PREFIX, dir=hub_course.RUNS))
     run_dir.chmod(0o755)  # every user reaches the exchange inside it
     state = run_dir / "hub"  # the hub's database, cookie secret, log: root only
@@ -150,10 +150,17 @@ def machine():
                     step()
                 except Exception as error:  # go on cleaning; report it below
                     problems.append(error)
-        print(f"\n{clock.report()}\n(pids still running after the hub stopped, ended by the "
-              f"test: {stopped or 'none'}; the hub's log: {LOG})")
+        _say(request, f"{clock.report()}\n(pids still running after the hub stopped, ended by "
+                      f"the test: {stopped or 'none'}; the hub's log: {LOG})")
         if problems:
             raise RuntimeError(f"cleaning up failed: {problems}")
+
+
+def _say(request, text: str) -> None:
+    """Print past pytest's output capture, so that `make test` shows it too."""
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print("\n" + text, flush=True)
 
 
 def _home(user: str) -> Path:
@@ -242,16 +249,21 @@ def course(machine):
     call = Calls(hub)
     course_root = _home("teacher") / COURSE
 
+    with clock.phase("log in x3, start the students' servers"):
+        for user, password in machine["passwords"].items():
+            hub.login(user, password)
+        hub.spawn(list(STUDENTS))  # they start while the teacher sets up
+
     with clock.phase("teacher: course folder, formgrader on"):
         # classroom/README.md, step 3: the teacher runs teacher-setup.sh from the venv
+        # (before their server starts, which spares them its restart)
         script = machine["venv"] / "share" / "lossbook" / "teacher-setup.sh"
         setup = as_user("teacher", ["bash", str(script), str(machine["venv"]), COURSE])
         assert setup.returncode == 0, f"the teacher's setup failed:\n{setup.stdout}{setup.stderr}"
 
-    with clock.phase("log in x3, start 3 servers"):
-        for user, password in machine["passwords"].items():
-            hub.login(user, password)
-        hub.start_servers(list(hub_course.USERS))
+    with clock.phase("start the teacher's server, wait for all 3"):
+        hub.spawn(["teacher"])
+        hub.wait_ready(list(hub_course.USERS))
 
     with clock.phase("1. generate and release"):
         made = hub.server("teacher", f"formgrader/api/assignment/{ASSIGNMENT}", "PUT", {})
