@@ -28,6 +28,7 @@ each phase took.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import pwd
@@ -250,8 +251,8 @@ def course(machine):
     course_root = _home("teacher") / COURSE
 
     with clock.phase("log in x3, start the students' servers"):
-        for user, password in machine["passwords"].items():
-            hub.login(user, password)
+        with concurrent.futures.ThreadPoolExecutor(3) as pool:  # a class logs in at once
+            list(pool.map(hub.login, *zip(*machine["passwords"].items())))
         hub.spawn(list(STUDENTS))  # they start while the teacher sets up
 
     with clock.phase("teacher: course folder, formgrader on"):
@@ -335,15 +336,17 @@ def test_student1_gets_full_marks_and_student2_zero(course):
     for student in STUDENTS:
         assert scores[student]["autograded"], f"{student} was not autograded"
         assert scores[student]["needs_manual_grade"] is False, student
-        assert scores[student]["max_score"] == total, (student, scores[student]["max_score"], total)
-    per_notebook = {s: {nb["name"]: nb["score"] for nb in course["notebooks"][s]} for s in STUDENTS}
+        assert scores[student]["max_score"] == total, \
+            f"{student}: the gradebook's maximum is {scores[student]['max_score']}, not {total}"
+    per_notebook = {s: {nb["name"]: nb["score"] for nb in course["notebooks"][s]}
+                    for s in STUDENTS}
     assert scores["student1"]["score"] == total, \
         f"student1 (model answers) scored {per_notebook['student1']}"
     assert scores["student2"]["score"] == 0, \
         f"student2 (the release, untouched) scored {per_notebook['student2']}"
 
 
-def test_nbgrader_logged_no_error(course):
+def test_nbgrader_logged_no_error(course, request):
     # what each formgrader and assignment-list call logged (nbgrader's apps, in-process)
     calls = "\n".join(course["logs"])
     errors = [line for line in calls.splitlines() if "ERROR" in line or "CRITICAL" in line]
@@ -357,7 +360,7 @@ def test_nbgrader_logged_no_error(course):
     # nbgrader issue #1961: a test cell with hidden tests warns that its checksum changed
     changed = sorted({line.split("for cell ")[1].split()[0] for line in log
                       if "Attribute 'checksum' for cell" in line})
-    print(f"\n'checksum has changed' warnings (nbgrader #1961, not errors) for: {changed}")
+    _say(request, f"'checksum has changed' warnings (nbgrader #1961, not errors): {changed}")
 
 
 def test_the_students_have_their_feedback(course):
