@@ -377,28 +377,33 @@ def test_the_students_have_their_feedback(course):
             assert said in text, f"{student}'s feedback on {path.name} does not say {said!r}"
 
 
-def _between(source: str, markers: tuple[str, str], whole: bool = False) -> list[str]:
-    """The non-blank lines between a cell's BEGIN and END markers; with ``whole``, every line
-    of a cell without markers (nbgrader replaces a solution cell without markers whole)."""
-    begin, end = markers
-    inside = whole and begin not in source
-    lines = []
-    for line in source.splitlines():
-        if begin in line or end in line:
-            inside = begin in line
-        elif inside and line.strip():
-            lines.append(line.strip())
-    return lines
+def _teacher_only(cell) -> set[str]:
+    """The lines of a source cell that students must not get: those of its hidden tests
+    and, in a solution cell, of its solution (the whole cell if it has no markers), less
+    any line the cell also shows students (a bracket of a data literal, say)."""
+    secret, public, inside = set(), set(), None
+    whole = cell.metadata.nbgrader.get("solution") and SOLUTION_MARKERS[0] not in cell.source
+    for line in (line.strip() for line in cell.source.splitlines()):
+        for begin, end in (SOLUTION_MARKERS, HIDDEN_MARKERS):
+            if begin in line:
+                inside = begin
+            elif end in line:
+                inside = None
+        if not line or any(m in line for m in SOLUTION_MARKERS + HIDDEN_MARKERS):
+            continue
+        (secret if whole or inside else public).add(line)
+    return secret - public
 
 
 def test_the_release_holds_no_solution_and_no_hidden_test(course):
     released = course["exchange"] / COURSE / "outbound" / ASSIGNMENT
     fetched = _home("student2") / ASSIGNMENT  # student2 changed nothing: what students get
-    hidden_lines = 0
+    hidden = 0
     for path in NOTEBOOKS:
         source = {c.metadata.nbgrader["grade_id"]: c
                   for c in nbformat.read(path, as_version=4).cells
                   if "grade_id" in c.metadata.get("nbgrader", {})}
+        hidden += sum(HIDDEN_MARKERS[0] in c.source for c in source.values())
         for copy in (released / path.name, fetched / path.name):
             text = copy.read_text(encoding="utf-8")
             for marker in SOLUTION_MARKERS + HIDDEN_MARKERS:
@@ -407,13 +412,10 @@ def test_the_release_holds_no_solution_and_no_hidden_test(course):
                        for c in nbformat.read(copy, as_version=4).cells
                        if "grade_id" in c.metadata.get("nbgrader", {})}
             for grade_id, cell in source.items():
-                teacher_only = _between(cell.source, HIDDEN_MARKERS)
-                if cell.metadata.nbgrader.get("solution"):
-                    teacher_only += _between(cell.source, SOLUTION_MARKERS, whole=True)
-                kept = [line for line in teacher_only if line in release[grade_id]]
+                lines = {line.strip() for line in release[grade_id].splitlines()}
+                kept = sorted(_teacher_only(cell) & lines)
                 assert not kept, f"{copy}, cell {grade_id} keeps the teacher's lines: {kept}"
-        hidden_lines += sum(len(_between(c.source, HIDDEN_MARKERS)) for c in source.values())
-    assert hidden_lines > 0, "the source notebooks hold no hidden test: nothing was checked"
+    assert hidden > 0, "the source notebooks hold no hidden test: nothing was checked"
 
 
 # -- what student1 must not reach --------------------------------------------------------
