@@ -61,7 +61,7 @@ def _preferred_by_one_minus_p():
 
 q2 = Exercise(
     "ch4.q2",
-    title="Predict: which model does 1 - p prefer?",
+    title="Predict: which model does 1 − p prefer?",
     kind="predict",
     minutes=3,
     points=1,
