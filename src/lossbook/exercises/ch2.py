@@ -41,7 +41,7 @@ def confidence_at_loss_one():
     return 0.368  # -log(p) = 1 gives p = e**-1
     ### END SOLUTION''',
     cases=[Case(())],
-    reference=lambda: math.exp(-1),  # checked against the package in tests/test_exercises.py
+    reference=lambda: math.exp(-1),  # checked against scikit-learn in tests/test_exercises.py
     # tolerance: rtol=0, atol=0.005 (0.37 is right, 0.36 and 0.38 are not)
     compare=lambda actual, expected: close(actual, expected, rtol=0, atol=0.005),
     match_atol=0.005,
