@@ -85,16 +85,20 @@ clean-zh:
 # _build/html/zh/lite. Pyodide's package files come from LOSSBOOK_PYODIDE_DIR, the
 # official release archive, or PyPI, each checked against npm's lock.
 # LOSSBOOK_LITE=0 make build: the book without it (and without its button).
-build-lite: setup $(VENV)/.lite-installed build-en build-zh   ## build the in-browser edition (after both books)
+build-lite: setup $(LITE_VENV)/.installed build-en build-zh   ## build the in-browser edition (after both books)
 	$(BIN)/python tools/lite.py build
 
-$(VENV)/.lite-installed: requirements-lite.txt $(VENV)/.book-installed
-	$(BIN)/python -m pip install -q -r requirements-lite.txt
+# Its build tools get a virtualenv of their own (see requirements-lite.txt).
+LITE_VENV := .venv-lite
+$(LITE_VENV)/.installed: requirements-lite.txt
+	rm -rf $(LITE_VENV)
+	$(PYTHON) -m venv $(LITE_VENV) || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv && $(PYTHON) -m venv $(LITE_VENV); }
+	$(LITE_VENV)/bin/python -m pip install -q -r requirements-lite.txt
 	touch $@
 # --- end of the in-browser edition ---------------------------------------------------
 
 setup: $(VENV)/.book-installed node_modules/.installed
-setup-test: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed $(VENV)/.lite-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc hub-python
+setup-test: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed $(LITE_VENV)/.installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc hub-python
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
@@ -133,4 +137,4 @@ hub-python:
 	$(SUDO) apt-get update -q && $(APT_INSTALL) chromium
 
 clean:                                     ## remove the build and installed tools
-	rm -rf _build $(VENV) node_modules student
+	rm -rf _build $(VENV) $(LITE_VENV) node_modules student

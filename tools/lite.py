@@ -76,6 +76,10 @@ HTML = ROOT / "_build" / "html"
 SITES = {"en": HTML / "lite", "zh": HTML / "zh" / "lite"}
 PYODIDE_OUT = SITES["en"] / "pyodide"         # the one Pyodide both sites load
 LOCALES = ROOT / "locales"
+# The build tools (requirements-lite.txt) live in a virtualenv of their own, `make`'s
+# .venv-lite: installed beside JupyterLab, the Pyodide kernel's extension would load in
+# every `jupyter lab` of the book's own venv, where it has no server to talk to.
+LITE_VENV = Path(os.environ.get("LOSSBOOK_LITE_VENV", ROOT / ".venv-lite"))
 
 
 class LiteError(Exception):
@@ -401,10 +405,11 @@ def build_site(edition: str, notebooks: Path) -> Path:
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     build_config = json.loads((LITE_DIR / "jupyter_lite_config.json").read_text(encoding="utf-8"))
-    labextensions = Path(sys.prefix, "share", "jupyter", "labextensions")
+    labextensions = LITE_VENV / "share" / "jupyter" / "labextensions"
     missing = [e for e in EXTENSIONS if not (labextensions / e / "package.json").exists()]
     if missing:
-        raise LiteError(f"{missing} not installed: pip install -r requirements-lite.txt")
+        raise LiteError(f"{missing} not installed in {LITE_VENV}: python3 -m venv {LITE_VENV} && "
+                        f"{LITE_VENV}/bin/pip install -r requirements-lite.txt (make build does).")
     options = build_config["LiteBuildConfig"]
     options["federated_extensions"] = [str(labextensions / e) for e in EXTENSIONS]
     options["contents"] = [str(notebooks)]
@@ -413,7 +418,7 @@ def build_site(edition: str, notebooks: Path) -> Path:
         (work / name).write_text(json.dumps(data, indent=1), encoding="utf-8")
     out = SITES[edition]
     shutil.rmtree(out, ignore_errors=True)     # Pyodide too: write_pyodide comes after
-    jupyter = Path(sys.executable).with_name("jupyter")
+    jupyter = LITE_VENV / "bin" / "jupyter"
     run([str(jupyter), "lite", "build", "--lite-dir", str(work), "--output-dir", str(out)], cwd=work)
     shutil.copytree(LITE_DIR / "licenses", out / "licenses", dirs_exist_ok=True)
     return out
