@@ -259,11 +259,11 @@ EXACT_OUTPUTS = {
                    "log(1 - p), unclipped: -inf\n"
                    "log(1 - p), clipped:   -16.118095651484676\n",
         # Who clips. nnfs: the clipped loss is flat, the gradient it trains with is not.
-        "ch5-nnfs-code":
-            "confidence 0.001   clipped loss  6.9078   nnfs's gradient on the correct score -0.9990000\n"
-            "confidence 1e-07   clipped loss 16.1181   nnfs's gradient on the correct score -0.9999999\n"
-            "confidence 1e-09   clipped loss 16.1181   nnfs's gradient on the correct score -1.0000000\n"
-            "confidence 1e-12   clipped loss 16.1181   nnfs's gradient on the correct score -1.0000000\n",
+        "ch5-nnfs-code": "confidence   clipped loss   nnfs's gradient on the correct score\n"
+                         "0.001              6.9078   -0.9990000\n"
+                         "1e-07             16.1181   -0.9999999\n"
+                         "1e-09             16.1181   -1.0000000\n"
+                         "1e-12             16.1181   -1.0000000\n",
         # Keras: epsilon, the clip (flat), the row rescaled to sum 1; binary clips both ends.
         "ch5-keras": "keras.config.epsilon(): 1e-07\n"
                      "Keras per sample: [16.118095  16.118095  16.118095   0.6931472]\n"
@@ -274,11 +274,12 @@ EXACT_OUTPUTS = {
         # PyTorch: no clip (inf); BCELoss clamps each log at -100, so BCELoss(0, 1) is 100.
         "ch5-torch": "nll_loss, confidence 0: tensor(inf)\n"
                      "BCELoss(0, 1): 100.0\n"
-                     "BCELoss per sample, p = 0, 1e-50, 1e-30, 1e-7, target 1: "
+                     "BCELoss, target 1, for p = 0, 1e-50, 1e-30, 1e-7:\n"
                      "[100.         100.          69.07755279  16.11809565]\n"
                      "exp(-100): 3.720075976020836e-44\n",
+        "ch5-q1-check": "Correct: the cells below print both ends of the range.\n",
         "ch5-q3-check": "Correct: a cap on the log: no inf, and no loss above 100.\n",
-        "ch5-q4-check": "Correct: the model got worse and its reported loss fell: never drop samples.\n",
+        "ch5-q4-check": "Correct: which way did the loss move, and why? Say it in your comment.\n",
     },
 }
 
