@@ -271,8 +271,9 @@ EXACT_OUTPUTS = {
                      "Keras binary, p = 0.0 for a 'yes': 16.118095\n"
                      "Keras binary, p = 1.0 for a 'no':  15.942385\n"
                      "1 - float32(1 - 1e-7): 1.1920929e-07\n",
-        # PyTorch: no clip (inf); BCELoss clamps each log at -100, so BCELoss(0, 1) is 100.
-        "ch5-torch": "nll_loss, confidence 0: tensor(inf)\n"
+        # PyTorch: no clip (20 from scores, inf from log 0); BCELoss clamps each log at -100.
+        "ch5-torch": "cross_entropy: tensor(20.)\n"
+                     "nll_loss, confidence 0: tensor(inf)\n"
                      "BCELoss(0, 1): 100.0\n"
                      "BCELoss, target 1, for p = 0, 1e-50, 1e-30, 1e-7:\n"
                      "[100.         100.          69.07755279  16.11809565]\n"
