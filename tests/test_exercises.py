@@ -724,6 +724,10 @@ LEARNER_ANSWERS = [
     (ch6.q4, _column_forward(lambda t: t.reshape(-1)), "correct"),
     (ch6.q4, _column_forward(lambda t: t), "(n, n) table"),
     (ch6.q4, _column_forward(lambda t: np.argmax(t, axis=1) if t.ndim == 2 else t), None),
+    (ch6.q4, lambda p, t: -_column_forward(lambda t: t.reshape(-1))(p, t), "wrong sign"),
+    (ch6.q4, lambda p, t: _column_forward(lambda t: t.reshape(-1))(p, t) / np.log(10), "log base 10"),
+    (ch5.q4, lambda: (2.078, 0.556), "log base 2"),
+    (ch6.q1, lambda n: round(np.log10(n), 4), "log base 10"),  # rounded to the check's tolerance
     # 7.2: top-k
     (ch7.q2, _top_k_by(lambda p: np.argsort(p, axis=1)), "correct"),
     (ch7.q2, _top_k_by(lambda p: np.argsort(p, axis=0)), None),   # issue 17: not "top-1"

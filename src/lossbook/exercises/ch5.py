@@ -249,6 +249,8 @@ def filtered_losses():
                 "left out, so the mean is finite."),
         Mistake(lambda: _filtered_pair(np.log10), "You used log base 10; cross-entropy uses the natural "
                 "log (np.log)."),
+        Mistake(lambda: _filtered_pair(np.log2), "You used log base 2 (bits); cross-entropy uses the "
+                "natural log (np.log)."),
         Mistake(lambda: tuple(-x for x in _filtered_pair()), LOST_MINUS),
         Mistake(lambda: _filtered_pair()[::-1], "Give (before, after): before is the batch with 0.01."),
     ],

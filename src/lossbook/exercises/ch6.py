@@ -45,6 +45,7 @@ def untrained_loss(n_classes):
     hidden_cases=[Case((n,), f"n_classes={n}") for n in (4, 7, 100, 21843)],
     reference=lambda n: float(_loss.calculate(np.full((1, n), 1 / n), [0])),
     compare=lambda actual, expected: close(actual, expected, rtol=1e-4, atol=1e-4),
+    match_atol=1e-4,  # a mistake is recognised at the question's own tolerance
     mistakes=[
         Mistake(lambda n: 1 / n, "That is the confidence in each class, not the loss: "
                 "the loss is -log(1/n)."),
@@ -346,6 +347,12 @@ def forward_fixed(y_pred, y_true):
                 "clip to [1e-7, 1 - 1e-7] before the log, as the chapter does."),
         Mistake(lambda p, t: _column_fixed(p, t, _sum_axis0), "For one-hot rows you summed along axis 0 "
                 "(down the samples): one number per class. Sum along axis 1, across each sample's classes."),
+        Mistake(lambda p, t: -_column_fixed(p, t, _loss.forward), "Your values have the right size but the "
+                "wrong sign: the loss is -log(p), with a minus in front."),
+        Mistake(lambda p, t: _column_fixed(p, t, lambda p, t: _full_formula(p, t, np.log10)),
+                "You used log base 10; cross-entropy uses the natural log (np.log)."),
+        Mistake(lambda p, t: _column_fixed(p, t, lambda p, t: _full_formula(p, t, np.log2)),
+                "You used log base 2 (bits); cross-entropy uses the natural log (np.log)."),
     ],
     hint="Print y_true.shape for both label forms, and y_pred_clipped * labels_column: a (3, 1) "
          "column multiplies each row by that sample's class index. y_true[:, 0] turns a column "
