@@ -15,7 +15,7 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 
 book: build serve                          ## set up, build the book, serve it at http://127.0.0.1:$(PORT)
 
-# The book runs Keras and PyTorch (chapters 8-9): LOSSBOOK_REQUIRE_FRAMEWORKS makes a
+# The book runs Keras and PyTorch (chapters 5, 8-11): LOSSBOOK_REQUIRE_FRAMEWORKS makes a
 # missing framework fail the build instead of publishing a page without its numbers.
 build: build-en build-zh build-lite        ## build both editions: _build/html (English) and _build/html/zh (中文)
 
@@ -108,7 +108,7 @@ $(VENV)/.book-installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 
-# Keras (JAX backend) and PyTorch's CPU build: chapters 8-9 print their numbers.
+# Keras (JAX backend) and PyTorch's CPU build: chapters 5 and 8-11 print their numbers.
 # Linux asks for torch's `+cpu` build (not PyPI's CUDA one): from a local wheel if pip
 # has one, else from PyTorch's CPU index, added for this install only.
 TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
