@@ -32,9 +32,9 @@ _build/.package-stamp: $(shell find src/lossbook -type f -not -name '*.pyc')
 	rm -rf _build/zh/_build/.jupyter_cache
 	mkdir -p _build && touch $@
 
-serve:                                     ## serve the built book on this machine only
+serve:                                     ## serve the built book on this machine only (gzipped where that helps)
 	@echo "Serving the book at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+	$(BIN)/python tools/serve.py --port $(PORT) --directory _build/html
 
 test: setup-test _build/.package-stamp     ## set up, then run every test (package, notebooks, both editions, browser, PDF, nbgrader)
 	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/python -m pytest
