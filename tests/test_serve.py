@@ -24,6 +24,8 @@ def site(tmp_path):
     (tmp_path / "tiny.css").write_text("p{}", encoding="utf-8")
     with zipfile.ZipFile(tmp_path / "lossbook-0.1-py3-none-any.whl", "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("lossbook/__init__.py", os.urandom(20_000).hex())
+    with zipfile.ZipFile(tmp_path / "packed.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("noise.bin", os.urandom(20_000))   # a .zip whose gzip would save nothing
     (tmp_path / "lite").mkdir()
     (tmp_path / "lite" / "index.html").write_text("<p>lite</p>", encoding="utf-8")
     server = serve.server(tmp_path)
@@ -61,7 +63,7 @@ def test_a_browser_that_does_not_ask_gets_the_file_as_it_is(site):
     assert body == (folder / "app.js").read_bytes()
 
 
-@pytest.mark.parametrize("name", ["lossbook-0.1-py3-none-any.whl", "tiny.css"])
+@pytest.mark.parametrize("name", ["lossbook-0.1-py3-none-any.whl", "tiny.css", "packed.zip"])
 def test_compressed_or_tiny_files_go_out_as_they_are(site, name):
     folder, port = site
     response, body = get(port, f"/{name}")
