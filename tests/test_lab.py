@@ -54,7 +54,7 @@ def batch_words(chapter: dict, values: dict) -> tuple[str, str]:
 
 
 def accuracy_words(chapter: dict, values: dict) -> tuple[str, str]:
-    """Chapter 6: (result, plot title) for ``values`` from the chapter's batch."""
+    """Chapter 7: (result, plot title) for ``values`` from the chapter's batch."""
     p, targets = values["p"], np.asarray(chapter["class_targets"])
     batch = chapter["batch_with"](p)
     loss = float(np.mean(-np.log(batch[np.arange(len(targets)), targets])))
@@ -75,7 +75,7 @@ class Chapter:
 
 
 CHAPTERS = [Chapter("03_a_batch", "ch3-23", batch_words, choice="sample"),
-            Chapter("06_accuracy", "ch06-20", accuracy_words)]
+            Chapter("07_accuracy", "ch7-20", accuracy_words)]
 
 
 class Expected:
@@ -152,7 +152,7 @@ def open_notebook(browser, lab, notebook: str):
     return context, page
 
 
-def run_all_cells(page) -> None:
+def run_all_cells(page, timeout: int = 180_000) -> None:
     """Run > Run All Cells, as a learner does; wait until every cell ran or one failed."""
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
@@ -164,7 +164,7 @@ def run_all_cells(page) -> None:
                    const ran = cells.every(c => c.model.executionCount !== null);
                    return (ran || failed)
                        && nb.sessionContext.session.kernel.status === 'idle'; }""",
-        timeout=180_000)
+        timeout=timeout)
 
 
 def outputs(page) -> list[dict]:
