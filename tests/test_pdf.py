@@ -415,6 +415,12 @@ def test_print_styles_on_every_page(browser, built_book, path):
             .filter(p => p.offsetWidth && p.scrollWidth > p.clientWidth + 1)
             .map(p => p.textContent.slice(0, 60))""")
         assert cut == [], f"code cut at the page edge: {cut}"
+        wide = page.evaluate("""() => {
+            const edge = document.querySelector('article').getBoundingClientRect().right;
+            return [...document.querySelectorAll('article table')]
+                .filter(t => t.getBoundingClientRect().right > edge + 1)
+                .map(t => t.textContent.trim().slice(0, 60)); }""")
+        assert wide == [], f"a table runs past the page edge (its last columns are cut): {wide}"
         ranges = page.locator("article input[type=range], article select")
         shown = [i for i in range(ranges.count()) if ranges.nth(i).evaluate(VISIBLE)]
         assert shown == [], "slider controls print (the strip of frames should instead)"
