@@ -45,6 +45,10 @@ def is_test(cell) -> bool:
     return bool(nbgrader(cell).get("grade")) and not nbgrader(cell).get("solution")
 
 
+def is_check(cell) -> bool:
+    return cell.cell_type == "code" and ".check(" in cell.source
+
+
 def follow(page, selector: str) -> list[tuple[str, dict]]:
     """Follow every link matching ``selector`` on the page: [(its address, the notebook)]."""
     found = []
@@ -71,13 +75,13 @@ def test_the_chapter_download_is_the_learner_notebook(browser, book_url, both_ed
     if language != "en":
         assert learner.metadata["lossbook"]["language"] == language
     solutions = [c for c in teacher.cells if nbgrader(c).get("solution")]
-    checks = [c.source for c in teacher.cells if c.cell_type == "code" and ".check(" in c.source]
+    checks = [c.source for c in teacher.cells if is_check(c)]
     assert solutions and checks
     assert not any(is_test(c) or "Autograder test" in c.source for c in learner.cells)
     text = "\n".join(c.source for c in learner.cells)
     assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text
     assert text.count("raise NotImplementedError()") >= len(solutions)
-    assert [c.source for c in learner.cells if ".check(" in c.source] == checks
+    assert [c.source for c in learner.cells if is_check(c)] == checks
     # Every other cell is the chapter's own, in order: only the answers were taken out.
     kept = [c.source for c in teacher.cells if not is_test(c) and not nbgrader(c).get("solution")]
     assert [c.source for c in learner.cells if not nbgrader(c).get("solution")] == kept
