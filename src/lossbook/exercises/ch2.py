@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake, close
+from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
 
@@ -27,7 +27,8 @@ def loss_increase():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: _loss.forward([[0.4, 0.6]], [0])[0] - _loss.forward([[0.8, 0.2]], [0])[0],
-    compare=lambda actual, expected: close(actual, expected, rtol=0, atol=0.01),
+    rtol=0,
+    atol=0.01,
     mistakes=[
         Mistake(lambda: 2.0, "The loss does not double: log turns a ratio of confidences into a difference of "
                 "losses, so halving adds log(2) whatever the starting confidence."),
@@ -67,10 +68,6 @@ def _steepest():
     return max(pushes, key=pushes.get)
 
 
-def _same_formula(text):
-    return text.strip().replace(" ", "").replace("\u2212", "-").replace("^", "**").lower()
-
-
 q2 = Exercise(
     "ch2.q2",
     title="Predict: which loss pushes hardest when confidently wrong?",
@@ -95,7 +92,7 @@ def hardest_push():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=_steepest,
-    compare=lambda actual, expected: isinstance(actual, str) and _same_formula(actual) == expected,
+    text_replace={" ": "", "\u2212": "-", "^": "**"},  # spaces, a typographic minus, ^ for **
     mistakes=[
         Mistake(lambda: "1 - p", "1 - p falls at the same rate everywhere in p, but the score moves p only "
                 "a little when p is tiny (softmax flattens there): its push at p = 0.001 is about 0.001."),

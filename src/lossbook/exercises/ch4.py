@@ -6,7 +6,7 @@ cell that reveals its answer; 4.3 and 4.4 come at the end.
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake, close, same_text
+from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
 EPS = 1e-7
@@ -32,7 +32,8 @@ def loss_range():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: tuple(float(x) for x in _loss.forward([[1.0, 0.0], [0.0, 1.0]], [0, 0])),
-    compare=lambda actual, expected: close(actual, expected, rtol=0, atol=0.001),
+    rtol=0,
+    atol=0.001,
     mistakes=[
         Mistake(lambda: (0.0, np.inf), "With clipping no loss is infinite: the smallest confidence is 1e-7, "
                 "so the largest loss is -log(1e-7)."),
@@ -72,7 +73,6 @@ def sign_of_loss():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: _sign(-np.log(1 + EPS)),
-    compare=same_text,
     mistakes=[
         Mistake(lambda: "zero", "1 + 1e-7 is not 1: float64 tells them apart (it resolves about 16 "
                 "digits), so its log is not 0 either."),
@@ -117,7 +117,8 @@ def safe_batch_loss(softmax_outputs, class_targets):
         Case((np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]), np.array([0, 2])),
              "softmax_outputs=[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]] (confidence 1), class_targets=[0, 2]"),
         Case((np.array([[0.0, 0.3, 0.7], [0.2, 0.8, 0.0]], dtype=np.float32), np.array([0, 1])),
-             "float32 softmax_outputs=[[0.0, 0.3, 0.7], [0.2, 0.8, 0.0]], class_targets=[0, 1]"),
+             "float32 softmax_outputs=[[0.0, 0.3, 0.7], [0.2, 0.8, 0.0]], class_targets=[0, 1]",
+             rtol=1e-5, atol=1e-6),  # float32 resolves about 7 digits
     ],
     hidden_cases=[
         Case((np.array([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [0.2, 0.3, 0.5]]), np.array([0, 0, 2])),
@@ -127,8 +128,8 @@ def safe_batch_loss(softmax_outputs, class_targets):
     ],
     reference=_loss.calculate,
     # Tight enough to tell clipping from adding 1e-7 (they differ by ~1e-7 at confidence 1).
-    compare=lambda actual, expected: close(actual, expected, rtol=1e-6, atol=1e-9)
-    or (np.asarray(expected).dtype == np.float32 and close(actual, expected)),
+    rtol=1e-6,
+    atol=1e-9,
     mistakes=[
         Mistake(lambda p, t: np.mean(-np.log(p[range(len(p)), t])), "Your loss is inf (or nan) when a confidence "
                 "is 0: you forgot to clip. Clip to [1e-7, 1 - 1e-7] before the log."),
@@ -137,7 +138,6 @@ def safe_batch_loss(softmax_outputs, class_targets):
         Mistake(lambda p, t: np.mean(-np.log(p[range(len(p)), t] + EPS)), "You added 1e-7 instead of "
                 "clipping: close, but a confidence of 1 then gets a negative loss. Use np.clip."),
     ],
-    match_atol=1e-9,
     hint="np.clip(softmax_outputs, 1e-7, 1 - 1e-7) first, then pick, -log and mean as in chapter 3.",
     success="one confidently wrong sample now costs about 16.1, not infinity.",
 )
@@ -175,16 +175,18 @@ def clip_predictions(y_pred):
     cases=[
         Case((np.array([[0.0, 1.0], [0.3, 0.7]]),), "y_pred=[[0.0, 1.0], [0.3, 0.7]]"),
         Case((np.array([[0.1, 0.2, 0.3, np.inf, -np.inf]]),), "y_pred=[[0.1, 0.2, 0.3, inf, -inf]]"),
-        Case((np.array([[1.0, 0.0, 0.0]], dtype=np.float32),), "float32 y_pred=[[1.0, 0.0, 0.0]]"),
+        Case((np.array([[1.0, 0.0, 0.0]], dtype=np.float32),), "float32 y_pred=[[1.0, 0.0, 0.0]]",
+             rtol=0, atol=1e-7),  # float32's 1 - 1e-7 is 0.99999988
         Case((np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4]]),), "y_pred=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4]]"),
     ],
     hidden_cases=[
         Case((np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]),), "y_pred=[[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]"),
-        Case((np.array([[0.02, 0.9, 0.08]], dtype=np.float32),), "float32 y_pred=[[0.02, 0.9, 0.08]]"),
+        Case((np.array([[0.02, 0.9, 0.08]], dtype=np.float32),), "float32 y_pred=[[0.02, 0.9, 0.08]]",
+             rtol=0, atol=1e-7),
     ],
     reference=lambda y: np.clip(y, EPS, 1 - EPS),
-    compare=lambda actual, expected: close(actual, expected, rtol=0, atol=1e-9)
-    or (np.asarray(expected).dtype == np.float32 and close(actual, expected, rtol=0, atol=1e-7)),
+    rtol=0,
+    atol=1e-9,
     mistakes=[
         Mistake(lambda y: np.clip(y, EPS, None), "You clipped only the bottom: clip the top to 1 - 1e-7 "
                 "as well, as the frameworks do. (For this loss the top clip changes a loss by at most "
@@ -192,7 +194,6 @@ def clip_predictions(y_pred):
         Mistake(lambda y: y + EPS, "You added 1e-7 instead of clipping: a confidence of 1 becomes 1 + 1e-7 "
                 "and its loss turns negative. Use np.clip."),
     ],
-    match_atol=1e-9,
     hint="np.clip(a, low, high) already returns a new array; it is the out= argument that writes into a.",
     success="np.clip without out= leaves the caller's array alone.",
 )

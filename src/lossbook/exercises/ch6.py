@@ -3,7 +3,7 @@ import numpy as np
 
 from ..losses import CategoricalCrossentropy
 from ..metrics import accuracy
-from ._grading import Case, Exercise, Mistake, same_text
+from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
 _OUT = np.array([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]])
@@ -34,7 +34,6 @@ def lower_loss_batch():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: "D",
-    compare=same_text,
     mistakes=[
         Mistake(lambda: "C", "C is more accurate, but each of its samples costs -log(0.36) = "
                 "1.02; D's one mistake costs -log(0.3) = 1.20, and its two sure answers "
@@ -204,28 +203,43 @@ def constant_baseline(class_targets, n_classes):
 )
 
 
-_TARGETS = np.array([0, 1])
+def disagreeing(batches):
+    """None when batch_a is more accurate than batch_b, yet has the higher loss.
 
-
-def _disagree(batches):
+    Otherwise a sentence saying what is wrong. This validator's source is also the
+    autograder's test, so it uses only NumPy and builtins (no lossbook).
+    """
+    targets = np.array([0, 1])
     try:
-        batch_a, batch_b = batches
-        batch_a = np.asarray(batch_a, dtype=np.float64)
-        batch_b = np.asarray(batch_b, dtype=np.float64)
-    except (TypeError, ValueError):
-        return "Return two batches, e.g. `return batch_a, batch_b`, each a 2-D array of probabilities."
+        if len(batches) != 2:
+            raise ValueError("not two batches")
+        batch_a = np.array(batches[0], dtype=np.float64)
+        batch_b = np.array(batches[1], dtype=np.float64)
+    except (TypeError, ValueError, IndexError, KeyError):
+        return ("Return two batches, e.g. `return batch_a, batch_b`, each a 2-D "
+                "array of probabilities.")
     for name, batch in (("batch_a", batch_a), ("batch_b", batch_b)):
         if batch.ndim != 2 or batch.shape[0] != 2 or batch.shape[1] < 2:
-            return f"{name} must have 2 rows (one per sample) and at least 2 classes; its shape is {batch.shape}."
-        if np.isnan(batch).any() or batch.min() < 0 or not np.allclose(batch.sum(axis=1), 1):
-            return f"Each row of {name} must be a softmax output: non-negative numbers that sum to 1."
-    acc_a, acc_b = accuracy(batch_a, _TARGETS), accuracy(batch_b, _TARGETS)
-    loss_a, loss_b = _loss.calculate(batch_a, _TARGETS), _loss.calculate(batch_b, _TARGETS)
+            return (f"{name} must have 2 rows (one per sample) and at least 2 "
+                    f"classes; its shape is {batch.shape}.")
+        if (np.isnan(batch).any() or batch.min() < 0
+                or not np.allclose(batch.sum(axis=1), 1)):
+            return (f"Each row of {name} must be a softmax output: non-negative "
+                    "numbers that sum to 1.")
+    # accuracy (argmax) and the mean clipped loss, as lossbook computes them
+    accuracies, losses = [], []
+    for batch in (batch_a, batch_b):
+        accuracies.append(float(np.mean(np.argmax(batch, axis=1) == targets)))
+        correct = np.clip(batch[[0, 1], targets], 1e-7, 1 - 1e-7)
+        losses.append(float(np.mean(-np.log(correct))))
+    (acc_a, acc_b), (loss_a, loss_b) = accuracies, losses
     if not acc_a > acc_b:
-        return f"batch_a must have the higher accuracy; accuracies are a: {acc_a}, b: {acc_b}."
+        return (f"batch_a must have the higher accuracy; accuracies are "
+                f"a: {acc_a}, b: {acc_b}.")
     if not loss_a > loss_b:
-        return (f"batch_a must also have the higher loss; losses are a: {loss_a:.4f}, b: {loss_b:.4f}. "
-                "Make batch_a right but unsure, and batch_b very confident where it is right.")
+        return (f"batch_a must also have the higher loss; losses are "
+                f"a: {loss_a:.4f}, b: {loss_b:.4f}. Make batch_a right but unsure, "
+                "and batch_b very confident where it is right.")
     return None
 
 
@@ -257,7 +271,7 @@ def disagreeing_batches():
     return batch_a, batch_b
     ### END SOLUTION''',
     cases=[Case(())],
-    validate=_disagree,
+    validate=disagreeing,
     hint="Loss is paid on the confidence in the correct class, accuracy only on the argmax: an argmax that is "
          "barely right costs almost as much loss as one that is barely wrong.",
     success="more accurate, yet a higher loss.",
