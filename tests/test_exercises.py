@@ -238,8 +238,7 @@ def test_points_and_hidden_cases_of_chapters_3_and_4():
         if exercise.kind != "predict":
             assert exercise.hidden_cases, exercise.name
         for case in exercise.hidden_cases:  # the model answer gets every hidden case right
-            assert exercise.compare(exercise.reference(*copy.deepcopy(case.args)),
-                                    load(exercise)[exercise.function_name](*copy.deepcopy(case.args)))
+            assert exercise.right(case, load(exercise)[exercise.function_name](*copy.deepcopy(case.args)))
     assert ch4.q2.options == ("positive", "zero", "negative")
     assert ch4.q2.reference() in ch4.q2.options
 
@@ -399,7 +398,9 @@ def test_notebook_has_its_exercises_with_solution_cells(number):
     for cell in tests:
         meta = cell["metadata"]["nbgrader"]
         assert meta["locked"] is True and meta["solution"] is False and meta["points"] in (1, 2, 3)
-        assert cell["metadata"]["tags"] == ["remove-cell"] and ".grade(" in "".join(cell["source"])
+        source = "".join(cell["source"])
+        assert cell["metadata"]["tags"] == ["remove-cell"] and "def _test(answer):" in source
+        assert "assert right, checks().explain(answer)" in source and "NBGRADER" not in source
     grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in solutions + tests]
     assert len(set(grade_ids)) == len(grade_ids)
 
