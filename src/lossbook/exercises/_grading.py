@@ -43,6 +43,7 @@ import numpy as np
 
 from ..i18n import t
 from . import _sandbox
+from ._literal import short
 from ._verdict import as_real, close, returned, same_text, unchanged
 
 CORRECT, INCORRECT, NOT_ATTEMPTED = "correct", "incorrect", "not attempted"
@@ -232,8 +233,9 @@ class Checks:
                  validate: Callable | None = None, mistakes: Sequence[Mistake] = (),
                  rtol: float = RTOL, atol: float = ATOL, text_replace: dict | None = None,
                  hint: str = "", success: str = "", hidden_cases: Sequence[Case] = (),
-                 time_limit: float = TIME_LIMIT):
+                 time_limit: float = TIME_LIMIT, parameters: Sequence[str] = ()):
         self.function_name = function_name
+        self.parameters = tuple(parameters)  # the function's parameter names, for labels
         self.cases = list(cases)
         self.reference = reference
         self.validate = validate
@@ -253,7 +255,7 @@ class Checks:
     @classmethod
     def from_test_cell(cls, function_name: str, cases: Sequence, *, tolerance: tuple | None = None,
                        replace: tuple = (), validate: Callable | None = None,
-                       success: str = "") -> "Checks":
+                       success: str = "", parameters: Sequence[str] = ()) -> "Checks":
         """The checks a test cell's own ``cases`` make (to word a teacher exercise's messages).
 
         Rows as the cell writes them: ``(args, expected, *own tolerance)`` for numbers,
@@ -261,10 +263,10 @@ class Checks:
         """
         if validate is not None:
             return cls(function_name, cases=[Case(tuple(args)) for args in cases],
-                       validate=validate, success=success)
+                       validate=validate, success=success, parameters=parameters)
         rows = [(args, expected, *(own or tolerance or (RTOL, ATOL))) for args, expected, *own in cases]
         return cls(function_name, cases=[Case(a, expected=e, rtol=r, atol=t) for a, e, r, t in rows],
-                   text_replace=dict(replace), success=success)
+                   text_replace=dict(replace), success=success, parameters=parameters)
 
     # --- what the learner calls -------------------------------------------------
     def check(self, answer: Callable) -> None:
@@ -323,10 +325,12 @@ class Checks:
             raise ValueError(f"{self.function_name}: no reference, and a case has no expected value.")
         return self.reference
 
-    def _where(self, case: Case) -> str:
+    def label(self, case: Case) -> str:
+        """How messages name ``case``: its label, else ``name=value, ...`` of its arguments."""
         if case.label or not case.args:
             return case.label
-        return ", ".join(show(arg) for arg in case.args)
+        names = self.parameters if len(self.parameters) == len(case.args) else ("",) * len(case.args)
+        return ", ".join(f"{name}={short(arg)}" if name else short(arg) for name, arg in zip(names, case.args))
 
     def _evaluate(self, answer: Any, cases: Sequence[Case], visible: bool) -> Result:
         if not callable(answer):
@@ -350,7 +354,7 @@ class Checks:
     def _run(self, answer: Callable, case: Case) -> tuple[Any, Result | None]:
         """What ``answer`` returns for ``case`` (``RAISED`` if it raised), and the
         ``Result`` to report when that is no value to judge."""
-        where = self._where(case)
+        where = self.label(case)
         given = copy.deepcopy(case.args)
         try:
             actual = _quiet_call(answer, given, self.time_limit)
@@ -379,7 +383,7 @@ class Checks:
         every case (``complete``: every case ran).
         """
         case, actual = cases[index], runs[index]
-        where = self._where(case)
+        where = self.label(case)
         if self.validate is not None:
             return Result(INCORRECT, say("invalid", where=where, got=show(actual), words=self.validate(actual)))
         expected = self.expected(case)
@@ -441,7 +445,8 @@ class Exercise(Checks):
         function_name = _defined_function(code, name)
         super().__init__(function_name, cases=cases, reference=reference, validate=validate,
                          mistakes=mistakes, rtol=rtol, atol=atol, text_replace=text_replace, hint=hint,
-                         success=success, hidden_cases=hidden_cases, time_limit=time_limit)
+                         success=success, hidden_cases=hidden_cases, time_limit=time_limit,
+                         parameters=_parameters(code, function_name))
         self.name = name            # e.g. "ch3.q1"
         self.title = title          # e.g. "The batch loss"
         self.task = task            # markdown for the notebook
@@ -482,6 +487,13 @@ class Exercise(Checks):
             exec(compile(self.model_code(), f"<{self.name} solution>", "exec"), namespace)
             self.reference = namespace[self.function_name]
         return super()._reference()
+
+
+def _parameters(code: str, function_name: str) -> tuple[str, ...]:
+    """The positional parameter names of ``function_name`` in ``code``."""
+    [function] = [node for node in ast.parse(code).body
+                  if isinstance(node, ast.FunctionDef) and node.name == function_name][-1:]
+    return tuple(argument.arg for argument in function.args.args)
 
 
 def _defined_function(code: str, name: str) -> str:
