@@ -51,16 +51,23 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True)
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("course")
+def new_course(root: Path, assignment: str, timeout: int) -> Path:
+    """An nbgrader course folder at ``root`` (its config, course id = ``assignment``);
+    return the assignment's empty source folder."""
     (root / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         f"c.CourseDirectory.root = {str(root)!r}\n"
-        f"c.CourseDirectory.course_id = {ASSIGNMENT!r}\n"
-        "c.Execute.timeout = 300\n", encoding="utf-8")
-    source = root / "source" / ASSIGNMENT
+        f"c.CourseDirectory.course_id = {assignment!r}\n"
+        f"c.Execute.timeout = {timeout}\n", encoding="utf-8")
+    source = root / "source" / assignment
     source.mkdir(parents=True)
+    return source
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("course")
+    source = new_course(root, ASSIGNMENT, 300)
     for path in SOURCES:
         shutil.copy(path, source / path.name)
     _add_a_hidden_test(source)
@@ -219,6 +226,13 @@ CHEATS = {  # appended to every solution cell of a stub submission
 }
 TEACHER = ROOT / "classroom" / "example" / "focal_loss.ipynb"
 SMALL = "cheats"
+MISTAKES = {  # a classic mistake in place of a stub: its diagnosis must reach the feedback
+    "ch3-q3-one_hot": ("return np.eye(len(class_targets))[class_targets]",
+                       "Your rows have one entry per sample"),
+    "focal_loss-focal_loss": ("p = np.clip(y_pred[np.arange(len(y_pred)), class_targets], 1e-7, 1 - 1e-7)\n"
+                              "    return np.mean(-p ** gamma * np.log(p))",
+                              "You weighted by p ** gamma, which favours the easy samples"),
+}
 
 
 def _chapter_3_exercises():
@@ -233,39 +247,41 @@ def _chapter_3_exercises():
 @pytest.fixture(scope="module")
 def cheats(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("cheats")
-    (root / "nbgrader_config.py").write_text(
-        "c = get_config()\n"
-        f"c.CourseDirectory.root = {str(root)!r}\n"
-        f"c.CourseDirectory.course_id = {SMALL!r}\n"
-        "c.Execute.timeout = 120\n", encoding="utf-8")
-    source = root / "source" / SMALL
-    source.mkdir(parents=True)
+    source = new_course(root, SMALL, 120)
     nbformat.write(_chapter_3_exercises(), source / "ch3_exercises.ipynb")
     shutil.copy(TEACHER, source / TEACHER.name)
     generated = nbgrader(root, "generate_assignment", SMALL, "--force")
     assert generated.returncode == 0, generated.stdout + generated.stderr
     release = root / "release" / SMALL
     names = sorted(p.name for p in source.glob("*.ipynb"))
-    for student in ["solutions", "stubs", *CHEATS]:
+    students = ["solutions", "stubs", "mistakes", *CHEATS]
+    for student in students:
         folder = root / "submitted" / student / SMALL
         folder.mkdir(parents=True)
         for name in names:
             notebook = nbformat.read((source if student == "solutions" else release) / name, as_version=4)
             for cell in notebook.cells:
-                if student in CHEATS and cell.metadata.get("nbgrader", {}).get("solution"):
+                grader = cell.metadata.get("nbgrader", {})
+                if student in CHEATS and grader.get("solution"):
                     cell.source += "\n\n" + CHEATS[student]
+                if student == "mistakes" and grader.get("grade_id") in MISTAKES:
+                    wrong = MISTAKES[grader["grade_id"]][0]
+                    cell.source = cell.source.replace("raise NotImplementedError()", wrong)
             nbformat.write(notebook, folder / name)
     start = time.perf_counter()
     graded = nbgrader(root, "autograde", SMALL)
     seconds = time.perf_counter() - start
-    print(f"\nnbgrader autograde, {len(CHEATS) + 2} submissions x {len(names)} small notebooks: {seconds:.0f} s")
+    print(f"\nnbgrader autograde, {len(students)} submissions x {len(names)} small notebooks: {seconds:.0f} s")
     assert graded.returncode == 0, (graded.stdout + graded.stderr)[-4000:]
+    for student in ("stubs", "mistakes"):
+        feedback = nbgrader(root, "generate_feedback", SMALL, "--student", student)
+        assert feedback.returncode == 0, (feedback.stdout + feedback.stderr)[-4000:]
 
     from nbgrader.api import Gradebook
 
     scores = {}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        for student in ["solutions", "stubs", *CHEATS]:
+        for student in students:
             submission = gradebook.find_submission(SMALL, student)
             scores[student] = {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks}
     return {"root": root, "release": release, "graded": graded, "scores": scores}
@@ -280,6 +296,22 @@ def test_the_small_assignment_grades_the_solutions_full_and_the_stubs_zero(cheat
     assert all(score == 0 for score, _ in scores["stubs"].values()), scores["stubs"]
     lines = (cheats["graded"].stdout + cheats["graded"].stderr).splitlines()
     assert not [line for line in lines if "| ERROR]" in line]
+
+
+def test_the_feedback_says_what_check_says(cheats):
+    """What a student reads after grading: the check's one line, the classic mistake named."""
+    import html
+
+    folder = cheats["root"] / "feedback"
+    for name in ("ch3_exercises", "focal_loss"):
+        stubs = html.unescape((folder / "stubs" / SMALL / f"{name}.html").read_text(encoding="utf-8"))
+        assert "AssertionError" in stubs and "Not attempted: replace" in stubs, name
+    mistakes = "".join(html.unescape(p.read_text(encoding="utf-8"))
+                       for p in (folder / "mistakes" / SMALL).glob("*.html"))
+    for _, words in MISTAKES.values():
+        assert words in mistakes
+    scores = cheats["scores"]["mistakes"]
+    assert scores["focal_loss"][0] == 0 and scores["ch3_exercises"][0] < scores["ch3_exercises"][1]
 
 
 @pytest.mark.parametrize("cheat", list(CHEATS))

@@ -265,10 +265,6 @@ def test_mixed_text_and_numbers_are_refused():
 
 # --- literals: what the cells are written with -----------------------------------------
 
-def _same(a, b) -> bool:
-    return _literal._same(a, b)
-
-
 floats = st.floats(allow_nan=True, allow_infinity=True, width=64)
 arrays = st.one_of(
     st.builds(lambda xs, t: np.array(xs, dtype=t), st.lists(st.floats(width=32), max_size=30),
@@ -290,7 +286,7 @@ values = st.recursive(
 @given(values, st.integers(0, 24))
 def test_a_literal_gives_back_exactly_its_value_within_the_width(value, indent):
     source = _literal.literal(value, indent)
-    assert _same(value, eval(source, {"np": np}))  # literal() checks this too
+    assert _literal.same(value, eval(source, {"np": np}))  # literal() checks this too
     lines = source.split("\n")
     room = [88 - indent] + [88] * (len(lines) - 1)
     too_long = [line for line, width in zip(lines, room) if len(line) > width and not _unbreakable(line)]

@@ -87,8 +87,8 @@ def test_source(checks, checks_code: str, points: int) -> str:
              INDENT + f"         and {_rule(checks, kind)})",
              INDENT + "assert right, checks().explain(answer)",
              "print(checks().success_line())"]
-    function = "def _test(answer):\n" + "\n".join(_indented("\n".join(body)))
-    function = function.replace("def _test(answer):\n", "def _test(answer):\n" + _builtins_line(function), 1)
+    body = "\n".join(body)
+    function = "def _test(answer):\n" + _builtins_line(body) + "\n".join(_indented(body))
     test = f"{function}\n\n\n_test({checks.function_name})"
     if hidden_answer(checks):
         header += ["# This question's answer is a hidden test (your check cell says if you are right).",
@@ -125,13 +125,13 @@ def _case_rows(checks, cases, kind: str) -> list:
     if kind == "text":
         return [(case.args, checks.expected(case)) for case in cases]
     own = lambda case: () if case.rtol is None and case.atol is None else checks.tolerance(case)  # noqa: E731
-    return [(case.args, _plain(checks.expected(case)), *own(case)) for case in cases]
+    return [(case.args, plain(checks.expected(case)), *own(case)) for case in cases]
 
 
-def _plain(value):
+def plain(value):
     """NumPy scalars in an expected value as Python numbers (shorter; the inputs keep theirs)."""
     if isinstance(value, (tuple, list)):
-        return type(value)(_plain(v) for v in value)
+        return type(value)(plain(v) for v in value)
     if hasattr(value, "item") and getattr(value, "shape", None) == ():
         return value.item()
     return value
@@ -203,10 +203,10 @@ def _global_names(source: str) -> set[str]:
     return found
 
 
-def _builtins_line(function: str) -> str:
-    """``from builtins import ...`` for every builtin the function uses: local names,
-    so a student's ``def all(...)`` or ``len = ...`` cannot reach the test."""
-    tree = ast.parse(function)
+def _builtins_line(body: str) -> str:
+    """``from builtins import ...`` for every builtin the test function's ``body`` uses:
+    local names, so a student's ``def all(...)`` or ``len = ...`` cannot reach the test."""
+    tree = ast.parse(body)
     names = sorted({node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id in vars(builtins)},
                    key=lambda name: (name[0].islower(), name))
     text = "from builtins import (" + ", ".join(names) + ")"

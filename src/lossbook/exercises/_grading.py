@@ -225,8 +225,8 @@ class Checks:
 
     Written as data, with no function at all (a teacher's notebook)::
 
-        checks = Checks("double", cases=[Case((2,), "x=2", expected=4)],
-                        mistakes=[Mistake(None, "You squared it.", values=(4,))])
+        checks = Checks("double", cases=[Case((3,), "x=3", expected=6)],
+                        mistakes=[Mistake(None, "You squared it.", values=(9,))])
     """
 
     def __init__(self, function_name: str, *, cases: Sequence[Case], reference: Callable | None = None,
@@ -391,14 +391,14 @@ class Checks:
         if kind is not None and _wrong_kind(expected) != kind:
             return Result(INCORRECT, say(kind, where=where, got=show(actual)), kind)
         for mistake in self.mistakes if complete else ():
-            if all(self._near(run, self._mistake_value(mistake, i, c, visible), c)
+            if all(self._near(run, self.mistake_value(mistake, i, c, visible), c)
                    for i, (c, run) in enumerate(zip(cases, runs))):
                 return Result(INCORRECT, say("mistake", where=where, expected=show(expected), got=show(actual),
                                              words=mistake.words), mistake.words)
         return Result(INCORRECT, say("expected", where=where, expected=show(expected), got=show(actual)))
 
-    def _mistake_value(self, mistake: Mistake, index: int, case: Case, visible: bool) -> Any:
-        """What ``mistake`` gives on ``case``, the case number ``index`` (RAISED if it raises)."""
+    def mistake_value(self, mistake: Mistake, index: int, case: Case, visible: bool = True) -> Any:
+        """What ``mistake`` gives on ``case``, visible case number ``index`` (RAISED if it raises)."""
         if mistake.make is None:  # data form: values for the visible cases only
             if not visible:
                 return _UNKNOWN

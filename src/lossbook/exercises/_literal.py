@@ -44,7 +44,7 @@ class Keyword:
 def literal(value: Any, indent: int = 0, width: int = WIDTH) -> str:
     """Source for ``value``, starting at column ``indent``, lines at most ``width`` long."""
     text = source(value, indent, width)
-    if not _same(value, eval(text, {"np": np})):  # noqa: S307 - our own source
+    if not same(value, eval(text, {"np": np})):  # noqa: S307 - our own source
         raise ValueError(f"cannot write {_short(value)} as a literal that gives it back exactly.")
     return text
 
@@ -231,7 +231,7 @@ def _long_text(text: str, indent: int, width: int) -> str:
     return "(\n" + "\n".join(inner + repr(p) for p in pieces) + "\n" + " " * indent + ")"
 
 
-def _same(a: Any, b: Any) -> bool:
+def same(a: Any, b: Any) -> bool:
     """True when ``b`` is ``a`` again: same types, dtypes, shapes and values (NaN is NaN)."""
     if type(a) is not type(b):
         return False
@@ -239,7 +239,7 @@ def _same(a: Any, b: Any) -> bool:
         return (a.dtype == b.dtype and a.shape == b.shape
                 and np.array_equal(a, b, equal_nan=a.dtype.kind == "f"))
     if isinstance(a, (tuple, list)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
     if isinstance(a, (float, np.floating)) and math.isnan(a):
         return math.isnan(b)
     return bool(a == b)

@@ -180,7 +180,7 @@ def _replies(exercise: Exercise, mode: str, decimals: int):
 
 def _mistaken(exercise: Exercise, mistake):
     """What ``mistake`` answers to the question (None if it raises)."""
-    value = exercise._mistake_value(mistake, 0, exercise.cases[0], visible=True)
+    value = exercise.mistake_value(mistake, 0, exercise.cases[0])
     return None if value is RAISED else value
 
 

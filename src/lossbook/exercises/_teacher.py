@@ -28,10 +28,10 @@ import copy
 import importlib.util
 from pathlib import Path
 
-from ._cells import (BODY, INDENT, answer_kind, new_cell, points_words, readonly_metadata, solution_metadata, test_metadata,
-                     test_source, validator_source)
+from ._cells import (BODY, INDENT, answer_kind, new_cell, plain, points_words, readonly_metadata,
+                     solution_metadata, test_metadata, test_source, validator_source)
 from ._grading import CORRECT, NOT_ATTEMPTED, RAISED, Exercise
-from ._literal import Call, Raw, source
+from ._literal import Call, Raw, same, source
 
 KERNEL = {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
           "language_info": {"name": "python"}}
@@ -100,7 +100,7 @@ def checks_source(exercise: Exercise) -> str:
     cases = [Call("Case", case.args, exercise.label(case), **_case_keywords(exercise, case))
              for case in exercise.cases]
     mistakes = [Call("Mistake", None, mistake.words, values=tuple(
-        None if (value := exercise._mistake_value(mistake, i, case, visible=True)) is RAISED else _plain(value)
+        None if (value := exercise.mistake_value(mistake, i, case)) is RAISED else plain(value)
         for i, case in enumerate(exercise.cases))) for mistake in exercise.mistakes]
     keywords = {"cases": cases, "mistakes": mistakes}
     if exercise.validate is not None:
@@ -117,20 +117,32 @@ def checks_source(exercise: Exercise) -> str:
              "import numpy as np", "", "from lossbook.exercises import Case, Checks, Mistake", ""]
     if exercise.validate is not None:
         lines += ["", validator_source(exercise.validate).rstrip("\n"), "", ""]
-    return "\n".join(lines + [f"{checks_name(exercise)} = {call}"])
+    text = "\n".join(lines + [f"{checks_name(exercise)} = {call}"])
+    _check_round_trip(exercise, text)
+    return text
+
+
+def _check_round_trip(exercise: Exercise, text: str) -> None:
+    """Run the written cell: its cases and mistakes' values must be exactly the exercise's."""
+    namespace: dict = {}
+    exec(compile(text, f"<{exercise.name} checks>", "exec"), namespace)
+    written = namespace[checks_name(exercise)]
+    for index, (case, back) in enumerate(zip(exercise.cases, written.cases)):
+        expected = None if exercise.validate is not None else plain(exercise.expected(case))
+        exact = same(case.args, back.args) and (expected is None or same(expected, back.expected))
+        for mistake, written_mistake in zip(exercise.mistakes, written.mistakes):
+            value = exercise.mistake_value(mistake, index, case)
+            exact = exact and (written_mistake.values[index] is None if value is RAISED
+                               else same(plain(value), written_mistake.values[index]))
+        if not exact:
+            raise ValueError(f"{exercise.name}: case {index + 1} cannot be written exactly into the notebook.")
 
 
 def _case_keywords(exercise: Exercise, case) -> dict:
     """``expected=`` (unless a validator judges) and the case's own tolerance, if any."""
-    keywords = {} if exercise.validate is not None else {"expected": _plain(exercise.expected(case))}
+    keywords = {} if exercise.validate is not None else {"expected": plain(exercise.expected(case))}
     keywords.update((key, value) for key, value in (("rtol", case.rtol), ("atol", case.atol)) if value is not None)
     return keywords
-
-
-def _plain(value):
-    from ._cells import _plain as plain
-
-    return plain(value)
 
 
 def test_checks_code(exercise: Exercise) -> str:
