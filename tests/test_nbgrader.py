@@ -23,6 +23,7 @@ nbgrader is a test-only dependency (requirements-test.txt). Its gradebook runs t
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -226,10 +227,11 @@ CHEATS = {  # appended to every solution cell of a stub submission
 }
 TEACHER = ROOT / "classroom" / "example" / "focal_loss.ipynb"
 SMALL = "cheats"
-MISTAKES = {  # a classic mistake in place of a stub: its diagnosis must reach the feedback
-    "ch3-q3-one_hot": ("return np.eye(len(class_targets))[class_targets]",
+MISTAKES = {  # solution cell: (its test cell, a classic mistake for the stub, the words it must get)
+    "ch3-q3-one_hot": ("ch3-q3-test", "return np.eye(len(class_targets))[class_targets]",
                        "Your rows have one entry per sample"),
-    "focal_loss-focal_loss": ("p = np.clip(y_pred[np.arange(len(y_pred)), class_targets], 1e-7, 1 - 1e-7)\n"
+    "focal_loss-focal_loss": ("focal_loss-test",
+                              "p = np.clip(y_pred[np.arange(len(y_pred)), class_targets], 1e-7, 1 - 1e-7)\n"
                               "    return np.mean(-p ** gamma * np.log(p))",
                               "You weighted by p ** gamma, which favours the easy samples"),
 }
@@ -265,7 +267,7 @@ def cheats(tmp_path_factory) -> dict:
                 if student in CHEATS and grader.get("solution"):
                     cell.source += "\n\n" + CHEATS[student]
                 if student == "mistakes" and grader.get("grade_id") in MISTAKES:
-                    wrong = MISTAKES[grader["grade_id"]][0]
+                    wrong = MISTAKES[grader["grade_id"]][1]
                     cell.source = cell.source.replace("raise NotImplementedError()", wrong)
             nbformat.write(notebook, folder / name)
     start = time.perf_counter()
@@ -298,18 +300,42 @@ def test_the_small_assignment_grades_the_solutions_full_and_the_stubs_zero(cheat
     assert not [line for line in lines if "| ERROR]" in line]
 
 
+def _test_cell_errors(course: Path, student: str) -> dict[str, str]:
+    """``{grade_id: the AssertionError's message}`` of the autograded test cells that failed."""
+    found = {}
+    for path in (course / "autograded" / student / SMALL).glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            grader = cell.metadata.get("nbgrader", {})
+            errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+            if grader.get("grade") and not grader.get("solution") and errors:
+                assert errors[0].ename == "AssertionError", (grader["grade_id"], errors[0].ename)
+                found[grader["grade_id"]] = errors[0].evalue
+    return found
+
+
 def test_the_feedback_says_what_check_says(cheats):
-    """What a student reads after grading: the check's one line, the classic mistake named."""
+    """What a student reads after grading: each failing test's AssertionError carries the
+    check's one line, and names the classic mistake the answer made."""
     import html
 
-    folder = cheats["root"] / "feedback"
-    for name in ("ch3_exercises", "focal_loss"):
-        stubs = html.unescape((folder / "stubs" / SMALL / f"{name}.html").read_text(encoding="utf-8"))
-        assert "AssertionError" in stubs and "Not attempted: replace" in stubs, name
-    mistakes = "".join(html.unescape(p.read_text(encoding="utf-8"))
-                       for p in (folder / "mistakes" / SMALL).glob("*.html"))
-    for _, words in MISTAKES.values():
-        assert words in mistakes
+    root = cheats["root"]
+    stubs = _test_cell_errors(root, "stubs")
+    assert len(stubs) >= 4 and all(message.startswith("Not attempted: replace") for message in stubs.values())
+    mistakes = _test_cell_errors(root, "mistakes")
+    feedback = " ".join(" ".join(html.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8"))).split())
+                        for p in (root / "feedback" / "mistakes" / SMALL).glob("*.html"))  # the text
+    for message in mistakes.values():
+        assert f"AssertionError: {message[:60]}" in feedback
+    # The book's test cell names the mistake itself; a teacher's names the failing input,
+    # and its check cell, run again by autograde, names the mistake right above it.
+    book, teacher = mistakes["ch3-q3-test"], mistakes["focal_loss-test"]
+    assert book.startswith("Incorrect: for class_targets=[2, 0, 1, 1], n_classes=3: expected ")
+    assert MISTAKES["ch3-q3-one_hot"][2] in book
+    assert teacher.startswith("Incorrect: for y_pred=[[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]")
+    graded = nbformat.read(root / "autograded" / "mistakes" / SMALL / TEACHER.name, as_version=4)
+    [check] = [c for c in graded.cells if c.get("id") == "focal_loss-check"]
+    printed = "".join(o.get("text", "") for o in check.outputs)
+    assert printed.startswith("Incorrect: for ") and MISTAKES["focal_loss-focal_loss"][2] in printed
     scores = cheats["scores"]["mistakes"]
     assert scores["focal_loss"][0] == 0 and scores["ch3_exercises"][0] < scores["ch3_exercises"][1]
 
