@@ -1,6 +1,6 @@
 """Categorical cross-entropy, the nnfs way: a ``Loss`` base class and its subclass.
 
-Defined in chapter 5 (the Loss class); ``from_logits`` in chapter 7.
+Defined in chapter 6 (the Loss class); ``from_logits`` in chapter 8.
 """
 from __future__ import annotations
 

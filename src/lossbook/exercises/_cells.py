@@ -300,7 +300,7 @@ def test_metadata(cell_grade_id: str, points: int) -> dict:
 
 
 def exercise_cells(chapter: str, *, with_ids: bool = True) -> list:
-    """All of ``chapter``'s exercise cells ("ch1" ... "ch8"), as nbformat cells."""
+    """All of ``chapter``'s exercise cells ("ch1" ... "ch9"), as nbformat cells."""
     return [cell for _, cells in exercise_groups(chapter, with_ids=with_ids) for cell in cells]
 
 
