@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import lossbook
-from lossbook.exercises import _grading, all_exercises, ch2, ch3
+from lossbook.exercises import _grading, all_exercises, ch2, ch3, ch9
 from lossbook.exercises._grading import MAX_LINE, Case, Exercise
 
 FAST = 0.5  # seconds: a short time limit keeps these tests quick
@@ -270,9 +270,9 @@ def test_a_mistake_is_recognised_at_the_questions_tolerance():
 
 
 def test_a_text_answer_is_named_with_the_questions_spellings():
-    """2.2 ignores spaces, a typographic minus and ^ for **: a mistake spelled so is still named."""
-    assert ch2.q2.evaluate(lambda: " −LOG(p) ").status == "correct"
-    assert ch2.q2.evaluate(lambda: "(1-p)^2").mistake == ch2.q2.mistakes[1].words
+    """9.3 ignores spaces, a typographic minus and ^ for **: a mistake spelled so is still named."""
+    assert ch9.q3.evaluate(lambda: " −LOG(p) ").status == "correct"
+    assert ch9.q3.evaluate(lambda: "(1-p)^2").mistake == ch9.q3.mistakes[1].words
 
 
 @pytest.mark.parametrize("make, words", [(_grading.lost_minus, _grading.LOST_MINUS),

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import lossbook.exercises
-from lossbook.exercises import _cells, _grading, _literal, _verdict, all_exercises, ch3, ch6
+from lossbook.exercises import _cells, _grading, _literal, _verdict, all_exercises, ch3, ch7
 from lossbook.student import BEGIN_HIDDEN, END_HIDDEN, strip_region
 
 EXERCISES = [exercise for _, exercise in all_exercises()]
@@ -179,12 +179,12 @@ def _no_skill_cheats():
         "_verdict.same_text is always True": lambda mp: mp.setattr(_verdict, "same_text", lambda *a, **k: True),
         "_verdict.returned is always True": lambda mp: mp.setattr(_verdict, "returned", lambda *a, **k: True),
         "the chapter's exercises replaced": lambda mp: [mp.setattr(module, name, object())
-                                                        for module in (ch3, ch6) for name in ("q1", "q2", "q3", "q4")],
+                                                        for module in (ch3, ch7) for name in ("q1", "q2", "q3", "q4")],
         "lossbook.exercises emptied": lambda mp: mp.setattr(lossbook.exercises, "ch3", None),
     }
 
 
-CHEATED = {e.name: cell_of(e) for e in (ch3.q2, ch3.q3, ch6.q4)}  # written before any cheat
+CHEATED = {e.name: cell_of(e) for e in (ch3.q2, ch3.q3, ch7.q4)}  # written before any cheat
 
 
 @pytest.mark.parametrize("cheat", list(_no_skill_cheats()))
@@ -204,7 +204,7 @@ def test_the_cell_copies_the_rules_check_runs():
     for rule in rules:
         assert "\n".join("    " + line if line else line for line in inspect.getsource(rule).splitlines()) in source
     assert "\n".join("    " + line if line else line
-                     for line in inspect.getsource(ch6.disagreeing).splitlines()) in cell_of(ch6.q4)
+                     for line in inspect.getsource(ch7.disagreeing).splitlines()) in cell_of(ch7.q4)
     assert "lossbook" not in source.split("def checks():")[0]  # nothing before the messages imports it
 
 
