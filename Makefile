@@ -79,7 +79,7 @@ clean-zh:
 # --- end of the Chinese edition ----------------------------------------------------
 
 setup: $(VENV)/.book-installed node_modules/.installed
-setup-test: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+setup-test: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc hub-python
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
@@ -102,6 +102,12 @@ node_modules/.installed: package.json package-lock.json
 	command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(APT_INSTALL) nodejs npm; }
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# tests/test_hub.py runs a course on JupyterHub from a venv made with Debian's python3
+# (one that every Linux user can run); configurable-http-proxy comes from npm ci above.
+.PHONY: hub-python
+hub-python:
+	@dpkg -s python3-venv >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv; }
 
 /usr/bin/chromium:
 	$(SUDO) apt-get update -q && $(APT_INSTALL) chromium

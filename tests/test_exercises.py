@@ -8,6 +8,7 @@ None, text or a generator, changing its input) can make ``check`` raise.
 from __future__ import annotations
 
 import copy
+import math
 import json
 from pathlib import Path
 
@@ -199,7 +200,7 @@ def test_one_hot_from_the_wrong_identity():
         return np.eye(len(class_targets))[class_targets]
 
     message = ch3.q3.evaluate(one_hot).message
-    assert "for class_targets=[2, 0, 1, 1], n_classes=3" in message and "np.eye(n_classes)" in message
+    assert "for class_targets=[2, 0, 1, 1, 0], n_classes=3" in message and "np.eye(n_classes)" in message
 
 
 def test_a_loss_summed_without_axis_is_negative():
@@ -532,3 +533,305 @@ def test_constant_baseline_is_the_best_constant_model(labels, seed):
     other = np.random.default_rng(seed).dirichlet(np.ones(5))
     other_loss = lossbook.CategoricalCrossentropy().calculate(np.tile(other, (len(labels), 1)), labels)
     assert other_loss >= loss - 1e-9
+
+
+# --- chapters 1-4: every diagnosis true, no give-aways, independent references ------
+#
+# The checks name a classic mistake only when the answer really made it (issue 17 §6):
+# the engine names it only when the answer matches the mistake on every case. The cases
+# are designed so that no two mistakes agree on every case, and tested for it here.
+
+from lossbook.exercises import _page, ch1, ch2, ch4  # noqa: E402
+
+EARLY = [e for c, e in EXERCISES if c in ("ch1", "ch2", "ch3", "ch4")]
+
+
+def _outputs(exercise, function):
+    """What ``function`` returns on each visible case (the exception type where it raises)."""
+    found = []
+    for case in exercise.cases:
+        try:
+            with np.errstate(all="ignore"):
+                found.append(function(*copy.deepcopy(case.args)))
+        except Exception as error:  # a mistake may raise where the answer does not
+            found.append(type(error))
+    return found
+
+
+def _alike(exercise, case, a, b) -> bool:
+    """The same answer at the case's own tolerance (inf = inf, nan = nan, text as text)."""
+    if isinstance(a, type) or isinstance(b, type):
+        return a is b
+    return exercise.alike(a, b, case)
+
+
+def _matches_on_every_case(exercise, mistake, answer) -> bool:
+    pairs = zip(exercise.cases, _outputs(exercise, mistake.make), _outputs(exercise, answer))
+    return all(_alike(exercise, case, wrong, given) for case, wrong, given in pairs)
+
+
+@pytest.mark.parametrize("exercise", EARLY, ids=[e.name for e in EARLY])
+def test_early_mistakes_can_be_told_apart_on_every_case(exercise):
+    """Each mistake fails somewhere, and no two mistakes agree on every case: the rule
+    "match on every case" names at most one of them, the right one."""
+    reference = _outputs(exercise, exercise.reference)
+    for mistake in exercise.mistakes:
+        made = _outputs(exercise, mistake.make)
+        assert not all(_alike(exercise, c, m, r) for c, m, r in zip(exercise.cases, made, reference)), \
+            mistake.words
+        for other in exercise.mistakes:
+            if other is not mistake:
+                assert not _matches_on_every_case(exercise, other, mistake.make), (mistake.words, other.words)
+
+
+# Plausible wrong answers that are NOT listed mistakes: they must get no diagnosis, by
+# today's rule (evaluate) or by the every-case rule.
+def _abs_margin(p, t):
+    p = np.asarray(p, dtype=float)
+    return abs(p[t] - np.delete(p, t).max())
+
+
+NOT_LISTED = {
+    "ch1.q1": [lambda: "bca", lambda: "acb"],
+    "ch1.q2": [
+        lambda p, t: p[t] - sorted(p)[-2],  # "minus the second highest", assuming p[t] is the top
+        lambda p, t: p[t] - np.mean(np.delete(np.asarray(p, dtype=float), t)),  # minus the mean of the rest
+        lambda p, t: p[t] - min(np.delete(np.asarray(p, dtype=float), t)),  # minus the weakest
+    ],
+    "ch2.q1": [lambda: 0.63, lambda: 0.25, lambda: 1.0],
+    "ch2.q2": [],  # every option is a listed mistake or the answer
+    "ch2.q3": [
+        lambda a, b: a / b,  # the other ratio of losses
+        lambda a, b: math.exp(-(a - b) / 2),  # a stray halving
+        lambda a, b: math.exp(b) - math.exp(a),
+    ],
+    "ch2.q4": [
+        lambda p, y: -math.log(min(p)),  # the least confident class
+        lambda p, y: 1 - p[y.index(1)],  # 1 - p, chapter 4's candidate
+        lambda p, y: -math.log(p[y.index(1)]) / len(p),  # divided by the number of classes
+    ],
+    "ch3.q1": [lambda: [0.7, 1.4], lambda: [0.7, 0.7, 0.0]],
+    "ch3.q2": [lambda: 0.385, lambda: 0.5, lambda: 0.105],
+    "ch3.q3": [
+        lambda t, n: np.eye(n, dtype=int)[t][::-1],  # rows in the wrong order
+        lambda t, n: np.ones((len(t), n)) - np.eye(n)[t],  # everything but the target
+        lambda t, n: np.eye(n + 1)[t],  # one column too many
+    ],
+    "ch3.q4": [
+        lambda p, y: np.mean(-np.log(np.max(p, axis=1))),  # the predicted class, not the correct one
+        lambda p, y: -np.log(np.mean(np.sum(p * y, axis=1))),  # the log of the mean confidence
+        lambda p, y: np.median(-np.log(np.sum(p * y, axis=1))),
+    ],
+    "ch4.q1": [],  # every option is a listed mistake or the answer
+    "ch4.q2": [],
+    "ch4.q3": [
+        lambda losses: 1 - np.mean(losses),  # as if the loss were 1 - p
+        lambda losses: np.exp(-np.median(losses)),
+        lambda losses: np.mean(losses),  # the mean loss itself
+    ],
+    "ch4.q4": [
+        lambda labels, n: -np.log(np.bincount(labels, minlength=n).max() / len(labels)),  # majority class
+        lambda labels, n: 1.0 - np.bincount(labels, minlength=n).max() / len(labels),  # its error rate
+        lambda labels, n: float(np.log(len(set(np.asarray(labels).tolist())))),  # uniform over seen classes
+    ],
+}
+
+
+def test_every_early_exercise_has_its_plausible_wrong_answers():
+    assert sorted(NOT_LISTED) == sorted(e.name for e in EARLY)
+
+
+@pytest.mark.parametrize("exercise", EARLY, ids=[e.name for e in EARLY])
+def test_plausible_wrong_answers_get_no_false_diagnosis(exercise):
+    for answer in NOT_LISTED[exercise.name]:
+        result = exercise.evaluate(answer)
+        assert result.status == "incorrect", result.message
+        assert result.mistake is None, result.message
+        for mistake in exercise.mistakes:
+            assert not _matches_on_every_case(exercise, mistake, answer), (mistake.words, result.message)
+
+
+def test_abs_margin_is_told_it_is_never_negative():
+    """Issue 17: an abs() margin was told "the gap between the two highest"."""
+    result = ch1.q2.evaluate(_abs_margin)
+    assert result.mistake is not None and "never negative" in result.mistake, result.message
+    assert "two highest" not in result.message and "sign is flipped" not in result.message
+    gap = ch1.q2.evaluate(lambda p, t: float(np.diff(np.sort(p)[-2:])[0]))
+    assert "two highest" in gap.message
+    flipped = ch1.q2.evaluate(lambda p, t: -(p[t] - np.delete(np.asarray(p, dtype=float), t).max()))
+    assert "sign is flipped" in flipped.message
+
+
+def test_lost_minus_and_wrong_log_bases_are_named_where_they_can_happen():
+    """A lost minus sign, log10 and log2 for ln: in every early exercise that takes a log."""
+    words = {name: " ".join(m.words for m in exercise.mistakes)
+             for name, exercise in ((e.name, e) for e in EARLY)}
+    for name in ("ch2.q1", "ch2.q3", "ch2.q4", "ch3.q2", "ch3.q4", "ch4.q3", "ch4.q4"):
+        text = words[name].lower()
+        assert "10" in text and ("base-2" in text or "base 2" in text or "log2" in text), name
+        assert "minus" in text or "negative" in text or "above 1" in text or "e**-1" in text, name
+
+
+def test_learner_style_answers_to_chapter_2():
+    full_sum = "import math\ndef sample_loss(p, y):\n    return -sum(t * math.log(q) for t, q in zip(y, p))"
+    argmax = "import numpy as np\ndef sample_loss(p, y):\n    return -np.log(p[int(np.argmax(y))])"
+    arrays = ("import numpy as np\ndef sample_loss(p, y):\n"
+              "    return -np.sum(np.array(y) * np.log(np.array(p)))")
+    for code in (full_sum, argmax, arrays):
+        assert ch2.q4.evaluate(load(ch2.q4, code)["sample_loss"]).status == "correct", code
+    buggy = load(ch2.q4)["sample_loss_buggy"]
+    assert "highest confidence" in ch2.q4.evaluate(buggy).message
+    assert buggy(*ch2.q4.cases[0].args) == pytest.approx(0.35667494393873245)  # hides on the chapter's sample
+    assert ch2.q1.evaluate(lambda: 0.37).status == "correct"
+    assert ch2.q1.evaluate(lambda: 0.36).status == "incorrect"
+    assert "base-10" in ch2.q1.evaluate(lambda: 0.1).message
+    ratio = ch2.q3.evaluate(lambda a, b: math.exp(-a) / math.exp(-b))
+    assert ratio.status == "correct", ratio.message
+    assert "ratio of losses" in ch2.q3.evaluate(lambda a, b: b / a).message
+
+
+def test_learner_style_answers_to_chapters_3_and_4():
+    zeros = ("import numpy as np\ndef one_hot(t, n):\n    out = np.zeros((len(t), n))\n"
+             "    out[np.arange(len(t)), t] = 1\n    return out")
+    assert ch3.q3.evaluate(load(ch3.q3, zeros)["one_hot"]).status == "correct"
+    assert "largest label" in ch3.q3.evaluate(lambda t, n: np.eye(max(t) + 1)[t]).message
+    assert "transpose" in ch3.q3.evaluate(lambda t, n: np.eye(n)[t].T).message
+    full = "import numpy as np\ndef one_hot_loss(p, y):\n    return np.mean(-np.sum(y * np.log(p), axis=1))"
+    assert ch3.q4.evaluate(load(ch3.q4, full)["one_hot_loss"]).status == "correct"
+    assert "entries" in ch3.q4.evaluate(lambda p, y: -np.mean(y * np.log(p))).message
+    assert "axis 0" in ch3.q4.evaluate(lambda p, y: np.mean(-np.log(np.sum(p * y, axis=0)))).message
+    assert "calculator" in ch3.q2.evaluate(lambda: 0.067).message  # log10, rounded as the task allows
+    gmean = ("import numpy as np\ndef typical_confidence(losses):\n"
+             "    return np.prod(np.exp(-np.asarray(losses))) ** (1 / len(losses))")
+    assert ch4.q3.evaluate(load(ch4.q3, gmean)["typical_confidence"]).status == "correct"
+    assert "base-2" in ch4.q3.evaluate(lambda losses: 2.0 ** -np.mean(losses)).message
+    counts = ("import numpy as np\ndef best_constant_loss(labels, n):\n"
+              "    f = np.bincount(labels, minlength=n) / len(labels)\n"
+              "    return -np.sum(f * np.log(np.where(f > 0, f, 1)))")
+    assert ch4.q4.evaluate(load(ch4.q4, counts)["best_constant_loss"]).status == "correct"
+
+
+def test_no_early_case_needs_clipping():
+    """Chapter 5 teaches log(0). Before it, no case takes the log of a confidence of 0."""
+    for exercise in (ch2.q4, ch3.q4):
+        for case in exercise.cases + exercise.hidden_cases:
+            assert np.min(np.asarray(case.args[0], dtype=float)) > 0, (exercise.name, case.label)
+
+
+def test_axis_exercises_lead_with_a_batch_that_is_not_square():
+    """Issue 17 §5: where an axis can be confused, a square batch hides it."""
+    targets, n_classes = ch3.q3.cases[0].args
+    assert len(targets) not in (n_classes, n_classes + 1)  # np.eye(len(t)) and np.eye(n + 1) differ
+    assert any(case.args[0].shape[0] != case.args[0].shape[1] for case in ch3.q4.cases[:2])
+    assert any(case.args[0].shape[0] < case.args[0].shape[1] for case in ch3.q4.cases)
+
+
+# Each predict question of chapters 1-4: the cells that reveal its answer, and phrases
+# that would give it away if they stood anywhere above it (the title cell's "What you
+# will learn" list included).
+PREDICT = {
+    ch1.q1: (["ch1-preview", "ch1-11"], ["only at the confidence in the correct class",
+                                          "only the correct class", "0.85 > 0.8"]),
+    ch2.q1: (["ch2-loss-one"], ["0.37", "0.368", "e^{-1}", "e^{-L}", "e**-1", "p = e"]),
+    ch2.q2: (["ch2-16", "ch2-halving"], ["ln 2", "0.693", "costs the same", "holds the answer",
+                                          "Halving always"]),
+    ch3.q1: (["ch3-19"], ["1.4", "[0.7 1.4"]),
+    ch3.q2: (["ch3-23"], ["0.154", "0.15"]),
+    ch4.q1: (["ch4-underflow"], ["underflow", "5e-324", "5 \\times 10^{-324}", "silently",
+                                  "a computer can work with"]),
+    ch4.q2: (["ch4-prefer"], ["0.4995", "prefer Y", "prefers Y", "prefer the bold"]),
+}
+
+
+def test_every_early_predict_question_is_listed():
+    assert {e.name for e in PREDICT} == {e.name for e in EARLY if e.kind == "predict"}
+
+
+@pytest.mark.parametrize("exercise", list(PREDICT), ids=[e.name for e in PREDICT])
+def test_early_predict_questions_come_before_their_reveal_and_nothing_gives_them_away(exercise):
+    import nbformat
+
+    chapter, q = exercise.name.split(".")
+    [path] = NOTEBOOKS.glob(f"0{chapter[2:]}_*.ipynb")
+    cells = nbformat.read(path, as_version=4).cells
+    ids = [c.get("id") for c in cells]
+    reveals, giveaways = PREDICT[exercise]
+    task, check = ids.index(f"{chapter}-{q}-task"), ids.index(f"{chapter}-{q}-check")
+    assert task == ids.index(exercise.place_after) + 1
+    for reveal in reveals:
+        assert check < ids.index(reveal), reveal
+    above = " ".join(c.source for c in cells[:task] if c.get("metadata", {}).get("lossbook") != "exercise")
+    above += " " + exercise.task  # the question itself must not answer itself either
+    for phrase in giveaways:
+        assert phrase not in above, phrase
+
+
+@pytest.mark.parametrize("exercise", list(PREDICT), ids=[e.name for e in PREDICT])
+def test_early_predict_questions_are_answered_in_the_page(exercise):
+    mode = _page.page_mode(exercise)
+    assert mode in ("number", "choice") or exercise is ch3.q1, exercise.name
+    if mode == "choice":
+        answer = exercise.reference()
+        assert answer in exercise.options
+        if exercise is not ch1.q1:  # 1.1's options are the six orders of "abc"
+            assert all(f'"{option}"' in exercise.task for option in exercise.options)
+
+
+@pytest.mark.parametrize("exercise", [e for e in EARLY if e.kind != "predict"],
+                         ids=[e.name for e in EARLY if e.kind != "predict"])
+def test_early_function_exercises_have_hidden_cases_the_model_answer_passes(exercise):
+    import dataclasses
+
+    assert exercise.hidden_cases and exercise.points in (2, 3)
+    assert exercise.evaluate(solution_of(exercise), hidden=True).status == "correct"
+    shown = {repr(dataclasses.astuple(c)) for c in exercise.cases}
+    assert not any(repr(dataclasses.astuple(c)) in shown for c in exercise.hidden_cases)
+
+
+# --- the early model answers against independent references ---------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 6), st.integers(0, 2**32 - 1))
+def test_early_model_answers_match_scikit_learn_and_scipy(n_classes, seed):
+    from scipy.stats import entropy, gmean
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 8))
+    probs = rng.dirichlet(np.ones(n_classes), size=n)
+    probs = np.clip(probs, 1e-6, None)
+    probs /= probs.sum(axis=1, keepdims=True)
+    labels = rng.integers(0, n_classes, size=n)
+    one_hot = np.eye(n_classes)[labels]
+    classes = list(range(n_classes))
+    # 2.4: one sample, lists in; 3.4: a batch, one-hot
+    sample_loss = solution_of(ch2.q4)
+    assert np.isclose(sample_loss(probs[0].tolist(), one_hot[0].astype(int).tolist()),
+                      log_loss([labels[0]], probs[:1], labels=classes))
+    assert np.isclose(solution_of(ch3.q4)(probs, one_hot), log_loss(labels, probs, labels=classes))
+    # 2.3: the ratio of two confidences, from their losses alone
+    p_a, p_b = probs[0, labels[0]], probs[-1, labels[-1]]
+    loss_a = log_loss([labels[0]], probs[:1], labels=classes)
+    loss_b = log_loss([labels[-1]], probs[-1:], labels=classes)
+    assert np.isclose(solution_of(ch2.q3)(loss_a, loss_b), p_a / p_b)
+    # 4.3: exp(-mean loss) is the geometric mean of the correct confidences
+    losses = -np.log(probs[np.arange(n), labels])
+    assert np.isclose(solution_of(ch4.q3)(losses), gmean(probs[np.arange(n), labels]))
+    # 4.4: the entropy of the label frequencies, and the loss of predicting them
+    frequencies = np.bincount(labels, minlength=n_classes) / n
+    best = solution_of(ch4.q4)(labels, n_classes)
+    assert np.isclose(best, entropy(frequencies))
+    assert np.isclose(best, log_loss(labels, np.tile(frequencies, (n, 1)), labels=classes))
+    # 1.2: the margin, by a plain loop
+    row, target = probs[0].tolist(), int(labels[0])
+    best_other = max(v for j, v in enumerate(row) if j != target)
+    assert np.isclose(solution_of(ch1.q2)(row, target), row[target] - best_other)
+
+
+def test_early_references_agree_with_the_package_and_scikit_learn():
+    from sklearn.metrics import log_loss
+
+    p = ch2.q1.reference()  # the confidence whose loss is 1
+    assert np.isclose(log_loss([0], [[p, 1 - p]], labels=[0, 1]), 1.0)
+    assert ch2.q2.reference() == "the same" and ch4.q1.reference() == "zero" and ch4.q2.reference() == "Y"
+    assert ch1.q1.reference() == "bac"

@@ -391,7 +391,7 @@ class Checks:
         if kind is not None and _wrong_kind(expected) != kind:
             return Result(INCORRECT, say(kind, where=where, got=show(actual)), kind)
         for mistake in self.mistakes if complete else ():
-            if all(self._near(run, self.mistake_value(mistake, i, c, visible), c)
+            if all(self.alike(run, self.mistake_value(mistake, i, c, visible), c)
                    for i, (c, run) in enumerate(zip(cases, runs))):
                 return Result(INCORRECT, say("mistake", where=where, expected=show(expected), got=show(actual),
                                              words=mistake.words), mistake.words)
@@ -408,8 +408,9 @@ class Checks:
         except BaseException:
             return RAISED
 
-    def _near(self, actual: Any, wrong: Any, case: Case) -> bool:
-        """Whether ``actual`` is what the mistake gives (inf matches inf, NaN matches NaN here)."""
+    def alike(self, actual: Any, wrong: Any, case: Case) -> bool:
+        """Whether ``actual`` is what the mistake gives, at ``case``'s tolerance (inf matches
+        inf, NaN matches NaN here, text as text; ``RAISED`` matches only itself)."""
         if actual is RAISED or wrong is RAISED:
             return actual is wrong
         if actual is _UNKNOWN or wrong is _UNKNOWN:
