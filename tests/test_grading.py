@@ -262,11 +262,21 @@ def test_a_mistake_is_named_even_when_it_raises_where_the_answer_raises():
     assert ch3.q3.evaluate(one_hot).mistake == ch3.q3.mistakes[0].words
 
 
+HALVING = Exercise(  # a predict question that asks for two decimals
+    "test.q4", title="Predict: halve the confidence", kind="predict", minutes=1, points=1, task="t", hint="h",
+    code="def loss_increase():\n    ### BEGIN SOLUTION\n    return 0.693\n    ### END SOLUTION",
+    cases=[Case(())], reference=lambda: float(np.log(2)), rtol=0, atol=0.01,
+    mistakes=[_grading.Mistake(lambda: float(np.log10(2)), "That is log base 10 of 2."),
+              _grading.Mistake(lambda: 0.5, "The loss does not halve.")],
+)
+
+
 def test_a_mistake_is_recognised_at_the_questions_tolerance():
-    """Exercise 2.1 accepts two decimals: log10(2) rounded to 0.3 is still named log10."""
-    result = ch2.q1.evaluate(lambda: 0.3)
-    assert result.status == "incorrect" and "log base 10" in result.message
-    assert ch2.q1.evaluate(lambda: 0.69).status == "correct"
+    """Two decimals are enough, so log10(2) = 0.30103 rounded to 0.3 is still named log10."""
+    result = HALVING.evaluate(lambda: 0.3)
+    assert result.status == "incorrect" and result.mistake == "That is log base 10 of 2."
+    assert HALVING.evaluate(lambda: 0.69).status == "correct"
+    assert HALVING.evaluate(lambda: 0.32).mistake is None  # 0.019 from log10(2): not it
 
 
 def test_a_text_answer_is_named_with_the_questions_spellings():
