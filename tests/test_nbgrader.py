@@ -329,7 +329,7 @@ def test_the_feedback_says_what_check_says(cheats):
     # The book's test cell names the mistake itself; a teacher's names the failing input,
     # and its check cell, run again by autograde, names the mistake right above it.
     book, teacher = mistakes["ch3-q3-test"], mistakes["focal_loss-test"]
-    assert book.startswith("Incorrect: for class_targets=[2, 0, 1, 1], n_classes=3: expected ")
+    assert book.startswith("Incorrect: for class_targets=[") and ", n_classes=" in book
     assert MISTAKES["ch3-q3-one_hot"][2] in book
     assert teacher.startswith("Incorrect: for y_pred=[[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]")
     graded = nbformat.read(root / "autograded" / "mistakes" / SMALL / TEACHER.name, as_version=4)
