@@ -32,7 +32,9 @@ def test_toc_lists_every_chapter_and_the_pages():
 
 def test_config_repository_and_offline_settings():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    assert config["repository"]["url"] == "https://github.com/lossbook/lossbook"
+    url = config["repository"]["url"]   # one place; empty: no repository/Binder/Colab button
+    assert url == "" or re.fullmatch(r"https://github\.com/[\w.-]+/[\w.-]+", url), url
+    assert url != "https://github.com/lossbook/lossbook", "the placeholder leads nowhere"
     assert config["execute"]["execute_notebooks"] == "cache"
     sphinx = config["sphinx"]["config"]
     assert sphinx["nb_ipywidgets_js"] == {}

@@ -211,15 +211,6 @@ def test_a_loss_summed_without_axis_is_negative():
     assert "np.sum without an axis" in ch3.q4.evaluate(buggy).message
 
 
-def test_adding_epsilon_is_not_clipping():
-    def safe_batch_loss(softmax_outputs, class_targets):
-        picked = softmax_outputs[range(len(softmax_outputs)), class_targets]
-        return np.mean(-np.log(picked + 1e-7))
-
-    message = ch5.q3.evaluate(safe_batch_loss).message
-    assert "(confidence 1)" in message and "added 1e-7 instead of clipping" in message
-
-
 def test_predict_questions_come_before_their_reveal():
     """A predict question sits in the chapter, above the cell that prints its answer."""
     reveals = {"ch3.q1": "ch3-19", "ch3.q2": "ch3-23", "ch5.q1": "ch5-12", "ch5.q2": "ch5-14"}
@@ -244,27 +235,22 @@ def test_points_and_hidden_cases_of_chapters_3_and_4():
     assert ch5.q2.reference() in ch5.q2.options
 
 
-def test_forgot_to_clip():
-    def safe_batch_loss(softmax_outputs, class_targets):
-        return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
-
-    message = ch5.q3.evaluate(safe_batch_loss).message
-    assert "forgot to clip" in message and "got inf" in message
-
-
 def test_clipped_the_callers_array():
-    def safe_batch_loss(softmax_outputs, class_targets):
-        np.clip(softmax_outputs, 1e-7, 1 - 1e-7, out=softmax_outputs)
-        return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
+    def capped_losses(correct_confidences):
+        np.clip(correct_confidences, np.exp(-100), 1, out=correct_confidences)
+        return -np.log(correct_confidences)
 
-    assert "changed its input" in ch5.q3.evaluate(safe_batch_loss).message
+    assert "changed its input" in ch5.q3.evaluate(capped_losses).message
 
-    def clip_predictions(y_pred):
-        y_pred[y_pred < 1e-7] = 1e-7
-        y_pred[y_pred > 1 - 1e-7] = 1 - 1e-7
-        return y_pred
+    def forward_fixed(y_pred, y_true):
+        np.clip(y_pred, 1e-7, 1 - 1e-7, out=y_pred)
+        if y_true.ndim == 2 and y_true.shape[1] == 1:
+            y_true = y_true[:, 0]
+        if y_true.ndim == 1:
+            return -np.log(y_pred[range(len(y_pred)), y_true])
+        return -np.log(np.sum(y_pred * y_true, axis=1))
 
-    assert "changed its input" in ch5.q4.evaluate(clip_predictions).message
+    assert "changed its input" in ch6.q4.evaluate(forward_fixed).message
 
 
 def test_summed_the_binary_formula():
@@ -326,8 +312,8 @@ def test_soft_targets_returned_mean_and_log_outside_the_sum():
     assert "the log goes inside the sum" in ch6.q3.evaluate(chapter_forward).message
 
 
-def test_predict_questions_come_before_their_reveal():
-    """5.1, 5.2 and 6.1 sit right after the cell that asks, before the cell that answers."""
+def test_predict_questions_of_chapters_6_and_7_come_before_their_reveal():
+    """6.1, 6.2 and 7.1 sit right after the cell that asks, before the cell that answers."""
     import nbformat
 
     for exercise, notebook, reveal in ((ch6.q1, "06_the_loss_class.ipynb", "ch6-20"),
@@ -464,7 +450,6 @@ def test_model_answers_match_the_package(batch):
     probs, labels = batch
     one_hot = np.eye(probs.shape[1])[labels]
     loss = lossbook.CategoricalCrossentropy()
-    assert np.isclose(solution_of(ch5.q3)(probs, labels), loss.calculate(probs, labels), rtol=1e-4)
     # chapter 3: one-hot rows built with np.eye give the same loss as the labels
     built = solution_of(ch3.q3)(labels, probs.shape[1])
     assert np.array_equal(built, one_hot)
@@ -476,8 +461,8 @@ def test_model_answers_match_the_package(batch):
     soft /= soft.sum(axis=1, keepdims=True)
     for targets in (labels, one_hot, soft):
         assert np.allclose(solution_of(ch6.q3)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
-    for targets in (labels, one_hot):
-        assert np.allclose(solution_of(ch6.q4)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
+    for targets in (labels, one_hot, labels[:, np.newaxis]):  # 6.4: a column of labels too
+        assert np.allclose(solution_of(ch6.q4)(probs, targets), loss.forward(probs, labels), rtol=1e-4)
     logits = np.log(np.clip(probs, 1e-3, 1)).astype(np.float64) * 50  # spread out, some large
     from_logits = lossbook.CategoricalCrossentropy(from_logits=True)
     # 8.3 with alpha = 0 is the loss from logits, for one-hot and soft targets
@@ -517,22 +502,299 @@ def test_top_k_model_answer_matches_sklearn(n_samples, n_classes, seed):
         assert np.isclose(top_k_accuracy(probs, labels, k), expected)
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 4), min_size=1, max_size=30), st.integers(0, 2**32 - 1))
-def test_constant_baseline_is_the_best_constant_model(labels, seed):
-    """Its loss is sklearn's log_loss of the frequency rows, and no other constant row
-    does better (Gibbs' inequality); its accuracy is the majority class's share."""
-    from sklearn.metrics import log_loss
+# --- chapters 5-7: references checked against independent libraries ------------------
 
-    labels = np.array(labels)
-    accuracy, loss = solution_of(ch7.q3)(labels, 5)
-    counts = np.bincount(labels, minlength=5)
-    assert accuracy == counts.max() / len(labels)
-    rows = np.tile(counts / len(labels), (len(labels), 1))
-    assert np.isclose(loss, log_loss(labels, rows, labels=range(5)), atol=1e-9)
-    other = np.random.default_rng(seed).dirichlet(np.ones(5))
-    other_loss = lossbook.CategoricalCrossentropy().calculate(np.tile(other, (len(labels), 1)), labels)
-    assert other_loss >= loss - 1e-9
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 1e-300, 1e-60, 3.7e-44, 1e-30, 1e-7, 0.01, 0.5, 0.99, 1.0])
+                | st.floats(0, 1), min_size=1, max_size=12))
+def test_capped_losses_are_pytorchs_bceloss(confidences):
+    """5.3: the model answer is what PyTorch's BCELoss gives for a target of 1, sample by sample."""
+    import torch
+
+    p = np.array(confidences, dtype=np.float64)
+    ours = solution_of(ch5.q3)(p)
+    theirs = torch.nn.BCELoss(reduction="none")(torch.from_numpy(p), torch.ones(len(p), dtype=torch.float64))
+    np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-12, atol=1e-12)
+    assert ch5.q3.reference(p) is not None and np.allclose(ch5.q3.reference(p), ours, rtol=1e-12)
+    assert ours.max() <= 100.0 and np.all(np.isfinite(ours))
+
+
+def test_the_classmates_loss_falls_when_the_model_gets_worse():
+    """5.4's reference, computed the classmate's way, against the chapter's numbers."""
+    before, after = ch5.q4.reference()
+    assert np.isclose(before, np.mean(-np.log([0.7, 0.5, 0.9, 0.01])))
+    assert after == float(lossbook.CategoricalCrossentropy().calculate(
+        np.array([[0.7, 0.3], [0.5, 0.5], [0.9, 0.1]]), [0, 0, 0]))  # chapter 3's 0.385...
+    assert after < before   # worse model, lower reported loss
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 12), st.integers(2, 5), st.integers(0, 2**32 - 1), st.booleans())
+def test_balanced_accuracy_model_answer_matches_sklearn(n_samples, n_classes, seed, one_hot):
+    from sklearn.metrics import balanced_accuracy_score
+
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.ones(n_classes), size=n_samples)
+    labels = rng.integers(0, n_classes, size=n_samples)
+    targets = np.eye(n_classes, dtype=int)[labels] if one_hot else labels
+    predictions = np.argmax(probs, axis=1)
+    expected = balanced_accuracy_score(labels, predictions)  # drops classes absent from labels
+    assert np.isclose(solution_of(ch7.q3)(probs, targets), expected)
+    assert np.isclose(ch7.q3.reference(probs, targets), expected)
+    if len(set(np.bincount(labels, minlength=n_classes))) == 1:  # balanced classes
+        assert np.isclose(expected, lossbook.accuracy(probs, labels))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 8), st.integers(2, 6), st.integers(0, 2**32 - 1))
+def test_flip_points_are_where_the_argmax_changes(n_samples, n_classes, seed):
+    """7.4: rebuild each row with the target at p* -/+ a little, the others sharing 1 - p
+    in their old proportions; lossbook.accuracy must say wrong just below, right just above."""
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.ones(n_classes), size=n_samples)
+    labels = rng.integers(0, n_classes, size=n_samples)
+    flips = solution_of(ch7.q4)(probs, labels)
+    assert np.allclose(flips, ch7.q4.reference(probs, labels))
+    rows = np.arange(n_samples)
+    for step, should_be_right in ((-1e-6, False), (1e-6, True)):
+        p = flips + step
+        rebuilt = probs * ((1 - p) / (1 - probs[rows, labels]))[:, None]
+        rebuilt[rows, labels] = p
+        assert np.allclose(rebuilt.sum(axis=1), 1)
+        right = lossbook.accuracy(rebuilt, labels)
+        assert right == (1.0 if should_be_right else 0.0)
+    # the chapter's slider: sample 1's cat flips at 5/14
+    assert np.isclose(solution_of(ch7.q4)(np.array([[0.5, 0.1, 0.4]]), np.array([1]))[0], 5 / 14)
+
+
+# --- chapters 5-7: every diagnosis true ----------------------------------------------
+
+CH567 = [e for c, e in EXERCISES if c in ("ch5", "ch6", "ch7")]
+
+
+def _same(exercise, case, a, b):
+    """What the engine calls matching, at the case's own tolerance: shapes equal, values
+    close (inf = inf, nan = nan), text as text."""
+    return exercise.alike(a, b, case)
+
+
+def _values(function, cases):
+    out = []
+    for case in cases:
+        try:
+            with np.errstate(all="ignore"):
+                out.append(function(*copy.deepcopy(case.args)))
+        except Exception as error:  # a mistake that cannot run on a case: not its value
+            out.append(error)
+    return out
+
+
+@pytest.mark.parametrize("exercise", CH567, ids=[e.name for e in CH567])
+def test_different_mistakes_give_different_values(exercise):
+    """On the visible cases, every listed mistake differs from the right answer and from
+    every other listed mistake somewhere, so no answer can match two of them."""
+    rows = [("the right answer", _values(exercise.reference, exercise.cases))]
+    rows += [(m.words, _values(m.make, exercise.cases)) for m in exercise.mistakes]
+    for i, (name_a, a) in enumerate(rows):
+        for name_b, b in rows[i + 1:]:
+            same = [not isinstance(x, Exception) and not isinstance(y, Exception)
+                    and _same(exercise, case, x, y) for case, x, y in zip(exercise.cases, a, b)]
+            assert not all(same), (exercise.name, name_a, name_b)
+
+
+def _named_mistake_holds_everywhere(exercise, answer, result):
+    """A named mistake must give the answer's value on every visible case (one of the
+    mistakes with those words must: a lost minus sign may be listed in two forms)."""
+    ours = _values(answer, exercise.cases)
+    assert not any(isinstance(value, Exception) for value in ours)
+    assert any(all(_same(exercise, case, a, b)
+                   for case, a, b in zip(exercise.cases, ours, _values(m.make, exercise.cases)))
+               for m in exercise.mistakes if m.words == result.mistake), (exercise.name, result.mistake)
+
+
+def _log(p, base):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(p) / np.log(base) if base else np.log(p)
+
+
+# Learner answers written the way a learner would, each with the mistake words it must
+# get (a piece of them), or None: a wrong answer no listed mistake describes.
+def _capped_with(base=None, sign=-1, cap=100):
+    def capped_losses(p):
+        return sign * np.maximum(_log(p, base), -cap)
+    return capped_losses
+
+
+def _soft_with(base=None, sign=-1, axis=1):
+    def soft_forward(y_pred, y_true):
+        clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+        if y_true.ndim == 1:
+            return sign * _log(clipped[range(len(clipped)), y_true], base)
+        return sign * np.sum(y_true * _log(clipped, base), axis=axis)
+    return soft_forward
+
+
+def _column_forward(indexing):
+    def forward_fixed(y_pred, y_true):
+        clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+        if y_true.shape[-1] == y_pred.shape[1] and y_true.ndim == 2:
+            return -np.log(np.sum(clipped * y_true, axis=1))
+        return -np.log(clipped[range(len(clipped)), indexing(y_true)])
+    return forward_fixed
+
+
+def _top_k_by(argsort):
+    def top_k_accuracy(p, t, k):
+        return np.mean(np.any(argsort(p)[:, -k:] == t[:, None], axis=1))
+    return top_k_accuracy
+
+
+def _balanced_by(divide_by_predictions=False, keep_absent=None):
+    def balanced_accuracy(p, t):
+        predictions = np.argmax(p, axis=1)
+        t = np.argmax(t, axis=1) if t.ndim == 2 else t
+        hits = predictions == t
+        per_class = []
+        for k in range(p.shape[1]) if keep_absent is not None else np.unique(t):
+            if keep_absent is not None and not np.any(t == k):
+                per_class.append(keep_absent)  # a class that never occurs in the targets
+                continue
+            count = np.sum((predictions if divide_by_predictions else t) == k)
+            with np.errstate(all="ignore"):
+                per_class.append(np.float64(np.sum(hits & (t == k))) / count)
+        return np.mean(per_class)
+    return balanced_accuracy
+
+
+def _flip_with(m_of):
+    def flip_points(p, t):
+        rows = np.arange(len(p))
+        r = p[rows, t]
+        m = m_of(p, t)
+        return m / (1 - r + m)
+    return flip_points
+
+
+def _others_max(p, t):
+    others = p.copy()
+    others[np.arange(len(p)), t] = 0.0
+    return others.max(axis=1)
+
+
+LEARNER_ANSWERS = [
+    # 5.1: (smallest, largest)
+    (ch5.q1, lambda: (0.0, 7.0), "log10"),
+    (ch5.q1, lambda: (0.0, 23.253), "log2"),
+    (ch5.q1, lambda: (-1e-7, -16.118), "wrong sign"),
+    (ch5.q1, lambda: (-16.118, 0.0), "wrong sign"),
+    (ch5.q1, lambda: (1e-7, 0.9999999), "range of the clipped confidences"),
+    (ch5.q1, lambda: (0.0, 16.1), None),        # rounded too far: wrong, no classic mistake
+    (ch5.q1, lambda: (1e-7, 16.118), "correct"),
+    # 5.3: PyTorch's cap
+    (ch5.q3, _capped_with(), "correct"),
+    (ch5.q3, lambda p: np.minimum(-_log(p, None), 100), "correct"),
+    (ch5.q3, lambda p: -np.log(np.clip(p, np.exp(-100), 1)), "correct"),
+    (ch5.q3, _capped_with(sign=1), "never positive"),
+    (ch5.q3, _capped_with(base=10), "log base 10"),
+    (ch5.q3, _capped_with(base=2), "log base 2"),
+    (ch5.q3, lambda p: -np.log(np.clip(p, 1e-7, None)), "16.118"),       # bottom-only clip
+    (ch5.q3, lambda p: np.minimum(-_log(p + 1e-7, None), 100), "added 1e-7"),
+    (ch5.q3, lambda p: np.nan_to_num(-_log(p, None), posinf=100.0), None),  # only inf capped
+    (ch5.q3, lambda p: -np.log(np.maximum(p, 1e-100)), None),              # another cap
+    (ch5.q3, _capped_with(cap=-np.log(1e-7)), "16.118"),  # the clip's cap, on the log
+    # 5.4: leave the infinite losses out
+    (ch5.q4, lambda: (1.44, 0.385), "correct"),
+    (ch5.q4, lambda: (1.44, 0.289), "divided by 4"),
+    (ch5.q4, lambda: (1.44, 4.318), "clipped loss"),
+    (ch5.q4, lambda: (-1.44, -0.385), "wrong sign"),
+    (ch5.q4, lambda: (1.44, 1.44), None),
+    # 6.1
+    (ch6.q1, lambda n: -np.log(n), "wrong sign"),
+    (ch6.q1, lambda n: np.log10(n), "log base 10"),
+    (ch6.q1, lambda n: 1.0986104, "does not change with n_classes"),
+    (ch6.q1, lambda n: np.log(n - 1), None),
+    # 6.3: soft targets
+    (ch6.q3, _soft_with(), "correct"),
+    (ch6.q3, _soft_with(sign=1), "wrong sign"),
+    (ch6.q3, _soft_with(base=10), "log base 10"),
+    (ch6.q3, _soft_with(base=2), "log base 2"),
+    (ch6.q3, _soft_with(axis=0), "axis 0"),
+    (ch6.q3, lambda p, t: _soft_with()(p, t) / p.shape[1], None),
+    # 6.4: labels as a column
+    (ch6.q4, _column_forward(lambda t: t.reshape(-1)), "correct"),
+    (ch6.q4, _column_forward(lambda t: t), "(n, n) table"),
+    (ch6.q4, _column_forward(lambda t: np.argmax(t, axis=1) if t.ndim == 2 else t), None),
+    (ch6.q4, lambda p, t: -_column_forward(lambda t: t.reshape(-1))(p, t), "wrong sign"),
+    (ch6.q4, lambda p, t: _column_forward(lambda t: t.reshape(-1))(p, t) / np.log(10), "log base 10"),
+    (ch5.q4, lambda: (2.078, 0.556), "log base 2"),
+    (ch6.q1, lambda n: round(np.log10(n), 4), "log base 10"),  # rounded to the check's tolerance
+    # 7.2: top-k
+    (ch7.q2, _top_k_by(lambda p: np.argsort(p, axis=1)), "correct"),
+    (ch7.q2, _top_k_by(lambda p: np.argsort(p, axis=0)), None),   # issue 17: not "top-1"
+    (ch7.q2, lambda p, t, k: np.mean(np.argmax(p, axis=1) == t), "top-1"),
+    (ch7.q2, lambda p, t, k: np.mean(np.any(np.argsort(p, axis=1)[:, :k] == t[:, None], axis=1)),
+     "least"),
+    # 7.3: balanced accuracy
+    (ch7.q3, _balanced_by(), "correct"),
+    (ch7.q3, _balanced_by(divide_by_predictions=True), "predicted"),
+    (ch7.q3, _balanced_by(keep_absent=0.0), "as accuracy 0"),
+    (ch7.q3, _balanced_by(keep_absent=np.nan), "nan"),
+    (ch7.q3, lambda p, t: np.mean(np.argmax(p, axis=1) == (np.argmax(t, axis=1) if t.ndim == 2 else t)),
+     "plain accuracy"),
+    (ch7.q3, lambda p, t: np.mean([np.sum(np.argmax(p, axis=1)[t == k] == k) for k in np.unique(t)])
+     / len(t) if t.ndim == 1 else 0.25, None),
+    # 7.4: flip points
+    (ch7.q4, _flip_with(_others_max), "correct"),
+    (ch7.q4, lambda p, t: _others_max(p, t), "as it is now"),
+    (ch7.q4, _flip_with(lambda p, t: p.max(axis=1)), "whole row"),
+    (ch7.q4, lambda p, t: np.full(len(p), 0.5), "more than half"),
+    (ch7.q4, _flip_with(lambda p, t: np.sort(p, axis=1)[:, -2]), None),  # second largest always
+]
+
+
+@pytest.mark.parametrize("exercise, answer, named", LEARNER_ANSWERS,
+                         ids=[f"{e.name}-{i}" for i, (e, _, _) in enumerate(LEARNER_ANSWERS)])
+def test_diagnoses_are_true(exercise, answer, named):
+    """A learner's answer gets the verdict it deserves; a named mistake is the one the
+    answer made on every case; a wrong answer no mistake describes is named nothing."""
+    result = exercise.evaluate(answer)
+    if named == "correct":
+        assert result.status == "correct", result.message
+        return
+    assert result.status == "incorrect", result.message
+    if named is None:
+        assert result.mistake is None, result.message
+    else:
+        assert result.mistake and named in result.mistake, result.message
+        _named_mistake_holds_everywhere(exercise, answer, result)
+
+
+def test_the_given_column_bug_is_named():
+    """6.4's buggy forward (the chapter's) sends a column down the one-hot branch."""
+    namespace = load(ch6.q4)
+    buggy, y_pred, column = namespace["forward_buggy"], namespace["y_pred"], namespace["labels_column"]
+    with np.errstate(divide="ignore"):
+        losses = buggy(y_pred, column)
+    assert np.isinf(losses[0]) and losses[2] < 0  # class 0: log(0); class 3: -log(3)
+    assert np.allclose(buggy(y_pred, column[:, 0]), lossbook.CategoricalCrossentropy().forward(y_pred, column[:, 0]))
+    assert "one-hot branch" in ch6.q4.evaluate(buggy).mistake
+
+
+def test_messages_fit_on_one_line():
+    """Every diagnosis of chapters 5-7 is printed whole: the engine cuts a line at 400
+    characters, and these leave room for a longer template or a translation."""
+    for exercise in CH567:
+        for mistake in exercise.mistakes:
+            message = exercise.evaluate(mistake.make).message
+            assert len(message) <= 360 and message.endswith(mistake.words), (exercise.name, message)
+
+
+def test_axis_mixups_change_the_shape():
+    """Issue 17 §5: every function exercise of chapters 6-7 that takes a batch has a
+    non-square batch first, so an axis mix-up cannot hide behind the right shape."""
+    for exercise in (ch6.q3, ch6.q4, ch7.q2, ch7.q3, ch7.q4):
+        batch = np.asarray(exercise.cases[0].args[0])
+        assert batch.ndim == 2 and batch.shape[0] != batch.shape[1], exercise.name
 
 
 # --- chapters 1-4: every diagnosis true, no give-aways, independent references ------

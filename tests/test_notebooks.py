@@ -123,6 +123,8 @@ EXPECTED = {
         "16.11809565095832",  # -log(1e-7), the largest loss after clipping
         "-9.999999505838704e-08",  # -log(1 + 1e-7): adding epsilon goes negative
         "[1.000000e-01 2.000000e-01 3.000000e-01 9.999999e-01 1.000000e-07]",
+        "Keras 3.",  # who clips: the frameworks ran (Keras on JAX, PyTorch)
+        " on jax, PyTorch 2.",
     ],
     # ---- Chapters 6-9: filled in by the helper who writes those notebooks. ----
     "06_the_loss_class.ipynb": [
@@ -146,9 +148,16 @@ EXPECTED = {
         "[[0.33333334 0.33333334 0.33333334]\n [0.3333332  0.3333332  0.33333364]",
         "\nloss: 1.0986104\n",
         "\n1.0986122886681098\n",  # ln 3
-        # Weights 100 times larger: same predictions, higher loss.
+        # Weights 100 times larger: same predictions, higher loss; near the centre the
+        # confidences stay near 1/3, farther out they lean (up to 0.915).
+        "\nloss: 1.2435642\n",
         "scores 10 000 times larger: True\n"
-        "largest |score|: 0.00023326118 -> 2.3326118\nloss: 1.2435642\n",
+        "largest |score|: 0.00023326118 -> 2.3326118\n"
+        "first three samples:\n"
+        "[[0.33333334 0.33333334 0.33333334]\n"
+        " [0.33173057 0.3318284  0.336441  ]\n"
+        " [0.3288542  0.3291243  0.3420215 ]]\n"
+        "largest confidence of a sample: median 0.51, highest 0.915\n",
         "same predicted class as the small net: True\nfraction right: 0.34\n"
         "mean loss where right: 0.6485 (0.4501 below ln 3)\n"
         "mean loss where wrong: 1.5501 (0.4515 above ln 3)\n"
@@ -318,6 +327,29 @@ EXACT_OUTPUTS = {
         "ch5-15d": "p: 1.0\n"
                    "log(1 - p), unclipped: -inf\n"
                    "log(1 - p), clipped:   -16.118095651484676\n",
+        # Who clips. nnfs: the clipped loss is flat, the gradient it trains with is not.
+        "ch5-nnfs-code": "confidence   clipped loss   nnfs's gradient on the correct score\n"
+                         "0.001              6.9078   -0.9990000\n"
+                         "1e-07             16.1181   -0.9999999\n"
+                         "1e-09             16.1181   -1.0000000\n"
+                         "1e-12             16.1181   -1.0000000\n",
+        # Keras: epsilon, the clip (flat), the row rescaled to sum 1; binary clips both ends.
+        "ch5-keras": "keras.config.epsilon(): 1e-07\n"
+                     "Keras per sample: [16.118095  16.118095  16.118095   0.6931472]\n"
+                     "-log(0.4 / 0.8):  0.6931471805599453\n"
+                     "Keras binary, p = 0.0 for a 'yes': 16.118095\n"
+                     "Keras binary, p = 1.0 for a 'no':  15.942385\n"
+                     "1 - float32(1 - 1e-7): 1.1920929e-07\n",
+        # PyTorch: no clip (20 from scores, inf from log 0); BCELoss clamps each log at -100.
+        "ch5-torch": "cross_entropy: tensor(20.)\n"
+                     "nll_loss, confidence 0: tensor(inf)\n"
+                     "BCELoss(0, 1): 100.0\n"
+                     "BCELoss, target 1, for p = 0, 1e-50, 1e-30, 1e-7:\n"
+                     "[100.         100.          69.07755279  16.11809565]\n"
+                     "exp(-100): 3.720075976020836e-44\n",
+        "ch5-q1-check": "Correct: the cells below print both ends of the range.\n",
+        "ch5-q3-check": "Correct: a cap on the log: no inf, and no loss above 100.\n",
+        "ch5-q4-check": "Correct: which way did the loss move, and why? Say it in your comment.\n",
     },
 }
 
@@ -335,6 +367,21 @@ def text_outputs(cell) -> list[str]:
         elif output["output_type"] in ("execute_result", "display_data"):
             texts.append(output.get("data", {}).get("text/plain", ""))
     return texts
+
+
+def printed_pieces(cell) -> list[str]:
+    """Like ``text_outputs``, but one stream's consecutive pieces joined as they are: on a
+    busy machine a cell's stdout can arrive in several pieces, cut anywhere."""
+    pieces: list[tuple[str, str]] = []
+    for output in cell.get("outputs", []):
+        if output["output_type"] == "stream":
+            if pieces and pieces[-1][0] == output["name"]:
+                pieces[-1] = (output["name"], pieces[-1][1] + output["text"])
+            else:
+                pieces.append((output["name"], output["text"]))
+        elif output["output_type"] in ("execute_result", "display_data"):
+            pieces.append(("", output.get("data", {}).get("text/plain", "")))
+    return [text for _, text in pieces]
 
 
 def stderr_of(cell) -> str:
@@ -406,10 +453,18 @@ def test_runs_clean(name, capsys):
             assert not stderr, f"cell {i} of {name} wrote to stderr:\n{stderr}"
 
 
+def test_a_stdout_cut_in_pieces_is_read_whole():
+    cell = nbformat.v4.new_code_cell("print(...)", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="np.zeros(2):  float64\nnp.ey"),
+        nbformat.v4.new_output("stream", name="stdout", text="e(2):  float64\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "42"}, execution_count=1)])
+    assert printed_pieces(cell) == ["np.zeros(2):  float64\nnp.eye(2):  float64\n", "42"]
+
+
 @pytest.mark.parametrize("name", CHAPTERS)
 def test_prints_the_outline_numbers(name, capsys):
     nb = executed(name, capsys)
-    text = "\n".join(t for cell in nb.cells if cell.cell_type == "code" for t in text_outputs(cell))
+    text = "\n".join(t for cell in nb.cells if cell.cell_type == "code" for t in printed_pieces(cell))
     missing = [s for s in EXPECTED[name] if s not in text]
     assert not missing, f"{name} does not print {missing}"
 
