@@ -26,16 +26,77 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import lossbook.exercises
-from lossbook.exercises import _cells, _grading, _literal, _verdict, all_exercises, ch3, ch7
+from lossbook.exercises import _cells, _grading, _literal, _teacher, _verdict, all_exercises, ch3, ch7
 from lossbook.student import BEGIN_HIDDEN, END_HIDDEN, strip_region
 
-EXERCISES = [exercise for _, exercise in all_exercises()]
+
+# An open question, judged by a validator (whose source the test cell copies): the book
+# has none at the moment, so here is one, as a teacher would write it.
+def disagreeing(batches):
+    """None when batch_a is more accurate than batch_b, yet has the higher loss.
+
+    Otherwise a sentence saying what is wrong. This validator's source is also the
+    autograder's test, so it uses only NumPy and builtins (no lossbook).
+    """
+    targets = np.array([0, 1])
+    try:
+        if len(batches) != 2:
+            raise ValueError("not two batches")
+        batch_a = np.array(batches[0], dtype=np.float64)
+        batch_b = np.array(batches[1], dtype=np.float64)
+    except (TypeError, ValueError, IndexError, KeyError):
+        return ("Return two batches, e.g. `return batch_a, batch_b`, each a 2-D "
+                "array of probabilities.")
+    for name, batch in (("batch_a", batch_a), ("batch_b", batch_b)):
+        if batch.ndim != 2 or batch.shape[0] != 2 or batch.shape[1] < 2:
+            return (f"{name} must have 2 rows (one per sample) and at least 2 "
+                    f"classes; its shape is {batch.shape}.")
+        if (np.isnan(batch).any() or batch.min() < 0
+                or not np.allclose(batch.sum(axis=1), 1)):
+            return (f"Each row of {name} must be a softmax output: non-negative "
+                    "numbers that sum to 1.")
+    # accuracy (argmax) and the mean clipped loss, as lossbook computes them
+    accuracies, losses = [], []
+    for batch in (batch_a, batch_b):
+        accuracies.append(float(np.mean(np.argmax(batch, axis=1) == targets)))
+        correct = np.clip(batch[[0, 1], targets], 1e-7, 1 - 1e-7)
+        losses.append(float(np.mean(-np.log(correct))))
+    (acc_a, acc_b), (loss_a, loss_b) = accuracies, losses
+    if not acc_a > acc_b:
+        return (f"batch_a must have the higher accuracy; accuracies are "
+                f"a: {acc_a}, b: {acc_b}.")
+    if not loss_a > loss_b:
+        return (f"batch_a must also have the higher loss; losses are "
+                f"a: {loss_a:.4f}, b: {loss_b:.4f}. Make batch_a right but unsure, "
+                "and batch_b very confident where it is right.")
+    return None
+
+
+OPEN = _grading.Exercise(
+    "open.q1", title="Make loss and accuracy disagree", kind="predict", minutes=8, points=2,
+    task="With targets [0, 1], return batch_a, batch_b: a is more accurate, yet has the higher loss.",
+    code='''\
+import numpy as np
+
+
+def disagreeing_batches():
+    ### BEGIN SOLUTION
+    batch_a = np.array([[0.4, 0.3, 0.3], [0.3, 0.4, 0.3]])  # right twice, but unsure
+    batch_b = np.array([[0.98, 0.01, 0.01], [0.5, 0.45, 0.05]])  # sure, then wrong
+    return batch_a, batch_b
+    ### END SOLUTION''',
+    cases=[_grading.Case(())], validate=disagreeing, hint="Be unsure where a is right.",
+    success="more accurate, yet a higher loss.")
+
+EXERCISES = [exercise for _, exercise in all_exercises()] + [OPEN]
 IDS = [exercise.name for exercise in EXERCISES]
 PASSED, FAILED, ERROR = "passed", "failed", "error"
 
 
 def cell_of(exercise) -> str:
-    """The test cell the writer puts into the chapter notebook."""
+    """The test cell the writer puts into the chapter notebook (OPEN's: as for a teacher's)."""
+    if exercise is OPEN:
+        return _cells.test_source(OPEN, _teacher.test_checks_code(OPEN), OPEN.points)
     chapter = exercise.name.split(".")[0]
     [cell] = [c for c in _cells.exercise_cells(chapter) if c.get("id") == exercise.name.replace(".", "-") + "-test"]
     return cell.source
@@ -184,17 +245,16 @@ def _no_skill_cheats():
     }
 
 
-CHEATED = {e.name: cell_of(e) for e in (ch3.q2, ch3.q3, ch7.q4)}  # written before any cheat
+CHEATED = {e.name: (e.function_name, cell_of(e)) for e in (ch3.q2, ch3.q3, OPEN)}  # before any cheat
 
 
 @pytest.mark.parametrize("cheat", list(_no_skill_cheats()))
 @pytest.mark.parametrize("name", list(CHEATED))
 def test_reassigning_lossbook_or_the_environment_earns_nothing(name, cheat, monkeypatch):
     _no_skill_cheats()[cheat](monkeypatch)
-    function = "certain_sample_loss" if name == "ch3.q2" else "one_hot" if name == "ch3.q3" else \
-        "disagreeing_batches"
+    function, cell = CHEATED[name]
     for answer in (_stub, lambda *a: 0, lambda *a: None):
-        assert run(CHEATED[name], function, answer)[0] != PASSED
+        assert run(cell, function, answer)[0] != PASSED
 
 
 def test_the_cell_copies_the_rules_check_runs():
@@ -204,7 +264,7 @@ def test_the_cell_copies_the_rules_check_runs():
     for rule in rules:
         assert "\n".join("    " + line if line else line for line in inspect.getsource(rule).splitlines()) in source
     assert "\n".join("    " + line if line else line
-                     for line in inspect.getsource(ch7.disagreeing).splitlines()) in cell_of(ch7.q4)
+                     for line in inspect.getsource(disagreeing).splitlines()) in cell_of(OPEN)
     assert "lossbook" not in source.split("def checks():")[0]  # nothing before the messages imports it
 
 
