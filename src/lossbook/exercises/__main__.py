@@ -1,24 +1,27 @@
-"""Write the exercises from the package into the notebooks and the teachers page.
+"""Write exercises into notebooks, and what the teachers page shows of them.
 
     python -m lossbook.exercises write notebooks/
     python -m lossbook.exercises table book/teachers.md
+    python -m lossbook.exercises add EXERCISE_FILE NOTEBOOK
 
-The package (``lossbook.exercises.chN``) is the one source of every exercise: its
-task, solution, check and autograder test cells, and its points. ``write`` (re)writes
-the cells into each chapter's notebook; ``table`` rewrites what the teachers page shows
-of them, each between its two marker comments: the exercise table, an example check
-cell with what ``check`` prints, and an example autograder test cell with its nbgrader
-metadata (the cells exactly as the notebooks have them). ``tests/test_exercises.py``,
+The package (``lossbook.exercises.chN``) is the one source of every exercise of the
+book: its task, solution, check and autograder test cells, and its points. ``write``
+(re)writes the cells into each chapter's notebook; ``table`` rewrites the parts of the
+teachers page that come from them, each between its two marker comments: the exercise
+table, an example check cell with what ``check`` prints, and an example autograder
+test cell, shortened (the cells as the notebooks have them). ``tests/test_exercises.py``,
 ``tests/test_nbgrader.py`` and ``tests/test_teachers_page.py`` fail when a notebook or
-the page differs from the package.
+the page differs from the package. ``add`` writes a teacher's own exercise file into a
+notebook (see ``_teacher``).
 """
 from __future__ import annotations
 
-import json
+import ast
 import sys
 from pathlib import Path
 
 from ._cells import append_exercises, chapter_notebooks
+from ._teacher import add
 
 WRITTEN_BY = "written by `python -m lossbook.exercises table book/teachers.md`"
 
@@ -85,15 +88,47 @@ def check_example() -> str:
     return "\n".join(["```python", importing, "", *annotated, "```", "", "```text", *printed, "```"])
 
 
+def shortened(source: str) -> str:
+    """A test cell as the teachers page shows it: the rule functions copied into it (every
+    inner function but ``checks``) by their first line, each list of cases by its first
+    case, the loop by its last line (the assert); every line kept is the cell's own."""
+    lines = source.splitlines()
+    test = next(n for n in ast.parse(source).body if isinstance(n, ast.FunctionDef))
+    cuts = []   # (first line, last line, what stands for them), 1-based
+
+    def indent(node) -> str:
+        return " " * node.col_offset
+
+    for node in test.body:
+        if isinstance(node, ast.FunctionDef) and node.name != "checks" and \
+                lines[node.lineno - 1].rstrip().endswith(":"):
+            cuts.append((node.lineno, node.end_lineno, [lines[node.lineno - 1].rstrip() + " ..."]))
+        elif isinstance(node, (ast.Assign, ast.AugAssign)) and isinstance(node.value, ast.List) \
+                and node.value.elts:
+            first = node.value.elts[0]   # the visible cases keep their first one
+            last = first.end_lineno if isinstance(node, ast.Assign) else node.lineno
+            cuts.append((node.lineno, node.end_lineno, [*lines[node.lineno - 1:last],
+                                                        indent(first) + "...",
+                                                        lines[node.end_lineno - 1]]))
+        elif isinstance(node, ast.For) and len(node.body) > 1:
+            last = node.body[-1]
+            cuts.append((node.lineno, node.end_lineno,
+                         [lines[node.lineno - 1], indent(node.body[0]) + "...",
+                          *lines[last.lineno - 1:last.end_lineno]]))
+    out, line = [], 1
+    for first, last, instead in sorted(cuts):
+        out += lines[line - 1:first - 1] + instead
+        line = last + 1
+    out += lines[line - 1:]
+    short = [f"{line}" for line in out]   # no blank line between two one-line functions
+    return "\n".join(line for k, line in enumerate(short) if line.strip() or not (
+        0 < k < len(short) - 1 and short[k - 1].endswith(": ...") and short[k + 1].endswith(": ...")))
+
+
 def grading_example() -> str:
-    """The example's autograder test cell, then its nbgrader metadata and its solution cell's."""
-    chapter, q, exercise = example_exercise()
-    test = _cell(chapter, f"{chapter}-{q}-test")
-    solution = _cell(chapter, f"{chapter}-{q}-solution")
-    metadata = {"test cell": test.metadata["nbgrader"], "solution cell": solution.metadata["nbgrader"]}
-    rows = [f'  "{name}": {json.dumps(value, sort_keys=True)}' for name, value in metadata.items()]
-    return "\n".join(["```python", test.source, "```", "", "```json", "{", ",\n".join(rows), "}",
-                      "```"])
+    """The example's autograder test cell, shortened."""
+    chapter, q, _ = example_exercise()
+    return "\n".join(["```python", shortened(_cell(chapter, f"{chapter}-{q}-test").source), "```"])
 
 
 GENERATED = {"exercise table": exercise_table, "check example": check_example,
@@ -120,11 +155,16 @@ def write_table(path: str | Path) -> None:
 
 def main(argv=None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
-    if len(args) != 2 or args[0] not in ("write", "table"):
+    if not (len(args) == 2 and args[0] in ("write", "table") or len(args) == 3 and args[0] == "add"):
         print("usage: python -m lossbook.exercises write NOTEBOOK_FOLDER\n"
-              "       python -m lossbook.exercises table TEACHERS_PAGE", file=sys.stderr)
+              "       python -m lossbook.exercises table TEACHERS_PAGE\n"
+              "       python -m lossbook.exercises add EXERCISE_FILE NOTEBOOK", file=sys.stderr)
         return 2
     try:
+        if args[0] == "add":
+            exercise = add(args[1], args[2])
+            print(f"{args[2]}: exercise {exercise.name!r} written ({exercise.points} points)")
+            return 0
         if args[0] == "table":
             write_table(args[1])
             print(f"{args[1]}: exercise table and examples written")
