@@ -9,7 +9,6 @@ exercise with another function than its own.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 

@@ -6,8 +6,9 @@ build, for every notebook page of the book it writes two notebooks into the site
 - ``_teacher/<page>.ipynb``, the **teacher notebook**: the chapter as it is, every
   answer under its question, the autograder test cells included;
 - ``_sources/<page>.ipynb``, the **learner notebook**, where the page's download button
-  points (Sphinx first copies the chapter itself there): each solution replaced by a
-  stub (``raise NotImplementedError()``), every check kept, no autograder test cells.
+  points (Sphinx first copies the chapter itself there): the learner edition of
+  ``lossbook.student`` (each solution a stub, every check kept, no autograder test
+  cells), the same the in-browser site opens.
 
 Both are in the edition's language: the Chinese build writes them from the Chinese
 notebooks (``lossbook.translate``, from the same catalogs as the pages). A chapter whose
@@ -32,27 +33,6 @@ logger = logging.getLogger(__name__)
 
 TEACHER = "_teacher"   # the teacher notebooks, under the site's root
 LEARNER = "_sources"   # where the theme's download button points
-
-
-def write_learner_edition(teacher_dir: Path, learner_dir: Path) -> list[Path]:
-    """The learner edition of every notebook in ``teacher_dir``, written to ``learner_dir``.
-
-    Stands in for ``lossbook.student.write_learner_edition`` (the "grading" branch):
-    nbgrader's student edition (solutions stubbed, hidden tests out), less the
-    autograder test cells (nbgrader metadata ``grade: true, solution: false``).
-    """
-    import nbformat
-
-    from lossbook.student import write_student_edition
-
-    written = write_student_edition(teacher_dir, learner_dir)
-    for path in written:
-        notebook = nbformat.read(path, as_version=4)
-        notebook.cells = [c for c in notebook.cells
-                          if not (c.metadata.get("nbgrader", {}).get("grade")
-                                  and not c.metadata.get("nbgrader", {}).get("solution"))]
-        nbformat.write(notebook, path)
-    return written
 
 
 def notebook_pages(env) -> list[str]:
@@ -81,6 +61,8 @@ def write_notebooks(app, exception) -> None:
     """After an HTML build: each notebook page's teacher and learner notebooks."""
     if exception or app.builder.format != "html":
         return
+    from lossbook.student import write_learner_edition
+
     outdir = Path(app.outdir)
     pages = notebook_pages(app.env)
     for folder in sorted({posixpath.dirname(d) for d in pages}):
