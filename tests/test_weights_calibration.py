@@ -538,19 +538,30 @@ def test_chapter_11_learners_mistakes_written_by_hand_are_named():
 
     assert "divided by N" in ch11.q4.evaluate(divided_by_n).message
 
-    def all_positions(logits, labels, mask):
-        log_probs = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+    def log_softmax(logits):
+        top = logits.max(-1, keepdims=True)
+        return logits - top - np.log(np.exp(logits - top).sum(-1, keepdims=True))
+
+    def all_positions(logits, labels, mask):  # named on every case, the logits of ±1000 too
+        log_probs = log_softmax(logits)
         return -np.mean(np.take_along_axis(log_probs, labels[..., None], -1))
 
     result = ch11.q5.evaluate(all_positions)
     assert "averaged over every position" in result.message
 
     def per_sequence(logits, labels, mask):
-        log_probs = logits - np.log(np.exp(logits).sum(-1, keepdims=True))
+        log_probs = log_softmax(logits)
         picked = -np.take_along_axis(log_probs, labels[..., None], -1)[..., 0]
         return np.mean((picked * mask).sum(axis=1) / mask.sum(axis=1))
 
     assert "sequences' means" in ch11.q5.evaluate(per_sequence).message
+
+    def in_log10(logits, labels, mask):
+        top = logits.max(-1, keepdims=True)
+        log_probs = (logits - top) / np.log(10) - np.log10(np.exp(logits - top).sum(-1, keepdims=True))
+        return np.sum(-np.take_along_axis(log_probs, labels[..., None], -1)[..., 0] * mask) / mask.sum()
+
+    assert "log base 10" in ch11.q5.evaluate(in_log10).message
     assert "natural log" in ch11.q6.evaluate(lambda bits: np.exp(np.mean(bits))).message
     assert "divides by N = 3" in ch11.q1.evaluate(lambda: 4.97).message  # typed to two decimals
     assert "per-word perplexities" in ch11.q6.evaluate(lambda bits: np.mean(2.0 ** np.asarray(bits))).message
@@ -564,12 +575,12 @@ def test_chapter_11_plausible_wrong_answers_get_no_diagnosis():
         w = weight[safe]
         return np.sum(w * -log_probs[np.arange(len(labels)), safe]) / np.sum(w)
 
-    def in_log10(logits, labels, mask):
+    def summed_over_time(logits, labels, mask):  # the sum per sequence, then the mean over the batch
         top = logits.max(-1, keepdims=True)
-        log_probs = (logits - top) / np.log(10) - np.log10(np.exp(logits - top).sum(-1, keepdims=True))
-        return np.sum(-np.take_along_axis(log_probs, labels[..., None], -1)[..., 0] * mask) / mask.sum()
+        log_probs = logits - top - np.log(np.exp(logits - top).sum(-1, keepdims=True))
+        return np.sum(-np.take_along_axis(log_probs, labels[..., None], -1)[..., 0] * mask) / len(mask)
 
-    for exercise, answer in ((ch11.q4, kept_the_ignored), (ch11.q5, in_log10),
+    for exercise, answer in ((ch11.q4, kept_the_ignored), (ch11.q5, summed_over_time),
                              (ch11.q6, lambda bits: 2.0 ** np.median(bits)),
                              (ch11.q1, lambda: 2.0)):
         result = exercise.evaluate(answer)

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake, close, same_text
+from ._grading import Case, Exercise, Mistake, log2_for_ln, log10_for_ln, lost_minus
 
 IGNORE = -100  # PyTorch's default ignore_index
 
@@ -49,9 +49,7 @@ def one_class_weighted_mean():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: _BY_WEIGHTS,
-    # tolerance: rtol=0, atol=0.005
-    compare=lambda actual, expected: close(actual, expected, rtol=0, atol=0.005),
-    match_atol=0.005,  # a mistake is named for an answer given to two decimals too
+    rtol=0, atol=0.005,  # two decimals are enough; a mistake typed to two decimals is named too
     mistakes=[
         Mistake(lambda: 4 * _PLAIN, "That divides by N = 3, Keras's sum over the batch size. PyTorch "
                 "divides by the sum of the weights, 4 + 4 + 4, so the 4s cancel."),
@@ -100,7 +98,6 @@ def best_report():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=_best_report,
-    compare=same_text,
     mistakes=[
         Mistake(lambda: "0.9", f"A bolder 0.9 pays on the cats but costs more on the 30 % that are not: "
                 f"E(0.9) = {_expected_loss(0.9):.3f}, E(0.7) = {_expected_loss(0.7):.3f}."),
@@ -148,7 +145,6 @@ def accuracy_after_scaling():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=_accuracy_after_scaling,
-    compare=same_text,
     mistakes=[
         Mistake(lambda: "higher", "Better calibrated is not more often right: " + _SAME_ORDER),
         Mistake(lambda: "lower", "Less confident is not less often right: " + _SAME_ORDER),
@@ -249,8 +245,10 @@ def weighted_loss(logits, labels, weight):
         Mistake(lambda z, y, w: _weighted_sum(z, y, w) / np.sum(np.asarray(w)[np.where(_kept(y), y, 0)]),
                 "You zeroed the ignored losses but kept their weights in the sum you divide by: an ignored "
                 "sample must leave both."),
-        Mistake(lambda z, y, w: -_weighted_loss(z, y, w), "Your loss is negative: the loss is MINUS the log "
-                "of a probability (log_softmax is never above 0)."),
+        lost_minus(_weighted_loss, "Your loss is negative: the loss is MINUS the log of a probability "
+                   "(log_softmax is never above 0)."),
+        log10_for_ln(_weighted_loss),
+        log2_for_ln(_weighted_loss),
         Mistake(lambda z, y, w: _weighted_sum(z, y, w, _naive_log_softmax) / _kept_weight_sum(y, w),
                 "Softmax then log gives log(0) = -inf for huge logits: stay in log space, "
                 "log_probs = logits - logsumexp(logits)."),
@@ -344,8 +342,10 @@ def masked_sequence_loss(logits, labels, mask):
                 "PyTorch's ignore_index gives every real position the same say."),
         Mistake(lambda z, y, m: _masked_mean(_position_losses(z, y, axis=1), m), "Your softmax ran over "
                 "axis 1, the time steps: the classes are the last axis (axis=-1)."),
-        Mistake(lambda z, y, m: -_masked_sequence_loss(z, y, m), "Your loss is negative: the loss is MINUS "
-                "the log of a probability."),
+        lost_minus(_masked_sequence_loss, "Your loss is negative: the loss is MINUS the log of a "
+                   "probability."),
+        log10_for_ln(_masked_sequence_loss),
+        log2_for_ln(_masked_sequence_loss),
         Mistake(lambda z, y, m: _masked_mean(_position_losses(z, y, log_softmax=_naive_log_softmax), m),
                 "Softmax then log gives log(0) = -inf for huge logits: stay in log space, "
                 "log_probs = logits - logsumexp(logits)."),
