@@ -1064,7 +1064,7 @@ def test_early_references_agree_with_the_package_and_scikit_learn():
 CH8_CH9 = [e for c, e in EXERCISES if c in ("ch8", "ch9")]
 
 
-def _value(function, args):
+def _value_of(function, args):
     """What ``function`` returns for a copy of ``args`` ("raised" if it raises)."""
     try:
         with np.errstate(all="ignore"):
@@ -1073,7 +1073,7 @@ def _value(function, args):
         return "raised"
 
 
-def _same(a, b) -> bool:
+def _same_at_tolerance(a, b) -> bool:
     """Equal at the checks' own tolerance (the engine's: rtol 1e-5, atol 1e-6; inf = inf, nan = nan)."""
     if isinstance(a, str) or isinstance(b, str):
         return isinstance(a, str) and isinstance(b, str) and a.strip().lower() == b.strip().lower()
@@ -1086,12 +1086,12 @@ def test_ch8_ch9_mistakes_can_be_told_apart(exercise):
     """Every classic mistake is wrong on some visible case, and any two differ on some
     visible case: a mistake is named by its own values, under the every-case rule too."""
     cases = exercise.cases
-    expected = [_value(exercise.reference, c.args) for c in cases]
-    values = {m.words: [_value(m.make, c.args) for c in cases] for m in exercise.mistakes}
+    expected = [_value_of(exercise.reference, c.args) for c in cases]
+    values = {m.words: [_value_of(m.make, c.args) for c in cases] for m in exercise.mistakes}
     for words, runs in values.items():
-        assert not all(_same(r, e) for r, e in zip(runs, expected)), f"never wrong: {words}"
+        assert not all(_same_at_tolerance(r, e) for r, e in zip(runs, expected)), f"never wrong: {words}"
     for first, second in [(a, b) for a in values for b in values if a < b]:
-        assert not all(_same(x, y) for x, y in zip(values[first], values[second])), (first, second)
+        assert not all(_same_at_tolerance(x, y) for x, y in zip(values[first], values[second])), (first, second)
 
 
 @pytest.mark.parametrize("exercise", CH8_CH9, ids=[e.name for e in CH8_CH9])
