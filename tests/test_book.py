@@ -85,7 +85,7 @@ def test_download_links_point_to_the_notebooks(built_book):
 
 def test_slider_chapters_show_the_static_player(built_book):
     for chapter in ("01_why_a_loss", "02_one_sample", "03_a_batch", "05_log_zero_and_clipping",
-                    "07_accuracy"):
+                    "07_accuracy", "11_weights_masks_calibration"):
         page = (built_book / "notebooks" / f"{chapter}.html").read_text(encoding="utf-8")
         assert re.search(r'<input[^>]*type="range"', page), f"{chapter}: no range input"
 
@@ -93,7 +93,9 @@ def test_slider_chapters_show_the_static_player(built_book):
 def test_glossary_terms_exist(built_book):
     page = (built_book / "book" / "glossary.html").read_text(encoding="utf-8")
     for term in ("cross-entropy", "one-hot", "sparse-labels", "logits", "softmax",
-                 "clipping", "epsilon", "accuracy", "loss", "batch", "natural-log", "argmax"):
+                 "clipping", "epsilon", "accuracy", "loss", "batch", "natural-log", "argmax",
+                 "calibration", "class-weight", "perplexity", "proper-scoring-rule",
+                 "reliability-diagram", "temperature-scaling"):
         assert f'id="term-{term}"' in page, term
 
 

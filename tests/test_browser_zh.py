@@ -85,7 +85,7 @@ def test_zh_sliders_move(zh_visits, path):
 
 
 def test_zh_chapters_have_their_sliders(zh_visits):
-    for number in ("02", "03", "04", "06"):
+    for number in ("01", "02", "03", "05", "07", "11"):  # the chapters with sliders
         path = next(p for p in CHAPTERS if Path(p).name.startswith(number))
         assert zh_visits[path]["sliders"], path
 

@@ -25,6 +25,7 @@ CHAPTERS = [
     "07_accuracy.ipynb",
     "08_what_frameworks_report.ipynb",
     "09_logits_and_pitfalls.ipynb",
+    "11_weights_masks_calibration.ipynb",
 ]
 
 CELL_TIMEOUT = 60  # seconds per cell
@@ -287,6 +288,54 @@ EXPECTED = {
         "Correct: softmax(z / T) minus target, over n T, as finite differences say.",  # 9.5
     ],
     # ---- end of chapters 6-9 ----
+    "11_weights_masks_calibration.ipynb": [
+        # class weights: PyTorch divides by the sum of the weights, Keras by N
+        "sum of weighted losses: 9.09444481556357\nsum of the weights:     10.0    N: 4\n",
+        "divided by the weights: 0.9094444815563569\ndivided by N:           2.2736112038908924\n"
+        "PyTorch, weight=, mean: 0.9094444815563568\n",
+        "lossbook, sum_over_weights:    0.9094444815563569\n"
+        "lossbook, sum_over_batch_size: 2.2736112038908924\n",
+        "plain mean:              1.2428187056786355\n"
+        "PyTorch, weight=, mean:  1.2428187056786355\n",  # one class: the weights cancel
+        "lossbook, sum_over_batch_size: 4.971274822714542\n",
+        "Keras, sample_weight:            2.2736113\n",
+        "Keras, mean_with_sample_weight:  0.9094445\n",
+        "Keras fit, class_weight:         2.27361",  # float32, summed in a jitted step
+        "PyTorch, class indices: 0.9094444815563568\nPyTorch, one-hot rows:  2.2736112038908924\n",
+        # ignore_index and masks
+        "PyTorch, mean:       0.7720679213157752\nmean of the other 3: 0.7720679213157752\n"
+        "lossbook:            0.7720679213157752\nKeras, ignore_class: 0.772068\n",
+        "label -100 picks class 900 of 1000\n",
+        "real positions: 6\nmean over the real positions:   1.3042099404818028\n"
+        "PyTorch, ignore_index=-100:     1.3042099404818028\n"
+        "mean over all 8 positions:      0.9781574553613521\n"
+        "mean of the sequences' means:   1.3184538201458829\n",
+        # a proper scoring rule; weights tilt the best report
+        "       0.3          0.9498                 0.3\n"
+        "       0.6          0.6325                 0.7\n"
+        "       0.7          0.6109                 0.7\n"
+        "       0.8          0.6390                 0.7\n"
+        "       0.9          0.7645                 0.7\n"
+        "      0.99          1.3886                 0.7\n",
+        "best report under weights 1, 1, 4: [0.5385 0.1538 0.3077]\n",
+        # the seeded training run: validation loss rises, accuracy holds
+        "epoch  944: train loss 0.125, accuracy 0.953   validation loss 0.522, accuracy 0.813\n",
+        "epoch 2000: train loss 0.073, accuracy 0.967   validation loss 0.647, accuracy 0.837\n",
+        "validation accuracy from epoch 944 on: 0.807 to 0.840\n",
+        "validation accuracy: 0.8367\nmean confidence:     0.9057\n"
+        "samples above 0.9:   210, their accuracy 0.9048\n",
+        "samples:         [  0   0   0   0   3  17  14  25  31 210]\n",
+        "ECE: 0.0838\n",
+        # temperature scaling on the test set: loss and ECE down, accuracy the same
+        "T = 2.2355\n",
+        "test, before: loss 0.664, ECE 0.117, mean confidence 0.923, accuracy 0.830\n"
+        "test, after : loss 0.474, ECE 0.057, mean confidence 0.822, accuracy 0.830\n",
+        # perplexity = exp(mean loss); typical confidence = its inverse
+        "uniform, 3 classes      1.0986       3.0000               0.3333\n"
+        "test, before            0.6639       1.9423               0.5148\n"
+        "test, after             0.4738       1.6061               0.6226\n",
+        "Correct: in a batch of one class the weights cancel.",  # exercise 11.1
+    ],
 }
 
 
@@ -561,8 +610,10 @@ def test_pages_a_teacher_would_hand_out(name):
 
 
 def test_chapters_open_and_close_the_same_way():
-    """A numbered title first; an ``## Exercises`` heading after the summary."""
-    for number, name in enumerate(CHAPTERS, start=1):
+    """A numbered title first (the number its file name starts with); an ``## Exercises``
+    heading after the summary."""
+    for name in CHAPTERS:
+        number = int(name[:2])
         nb = nbformat.read(NOTEBOOKS / name, as_version=4)
         first = nb.cells[0]
         title = first.source

@@ -617,13 +617,22 @@ def test_slider_is_the_public_class():
 
 
 @pytest.mark.parametrize("notebook", ["01_why_a_loss", "02_one_sample", "03_a_batch",
-                                      "05_log_zero_and_clipping", "07_accuracy"])
+                                      "05_log_zero_and_clipping", "07_accuracy",
+                                      "11_weights_masks_calibration"])
 def test_chapter_sliders_blit_exactly(notebook):
     """Each chapter marks its moving artists: live moves blit, and equal direct renders."""
     from chapter_sliders import SLIDERS, chapter_slider, numpy_restored
 
     with numpy_restored():
         check_blitting(chapter_slider(notebook, SLIDERS[notebook]), notebook)
+
+
+@pytest.mark.parametrize("notebook", ["11_weights_masks_calibration"])
+def test_second_chapter_sliders_blit_exactly(notebook):
+    from chapter_sliders import SECOND_SLIDERS, chapter_slider, numpy_restored
+
+    with numpy_restored():
+        check_blitting(chapter_slider(notebook, SECOND_SLIDERS[notebook]), notebook)
 
 
 def check_blitting(s, notebook):

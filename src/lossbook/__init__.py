@@ -6,8 +6,10 @@ np.float64(0.35667494393873245)
 """
 from . import i18n  # noqa: F401  (first: LOSSBOOK_LANG=zh_CN sets the CJK font before any plot)
 from .activations import ReLU, Softmax
+from .calibration import expected_calibration_error, fit_temperature, reliability_bins
 from .layers import Dense
 from .losses import CategoricalCrossentropy, Loss
 from .metrics import accuracy
 
-__all__ = ["CategoricalCrossentropy", "Dense", "Loss", "ReLU", "Softmax", "accuracy"]
+__all__ = ["CategoricalCrossentropy", "Dense", "Loss", "ReLU", "Softmax", "accuracy",
+           "expected_calibration_error", "fit_temperature", "reliability_bins"]
