@@ -28,6 +28,7 @@ SLIDERS = {  # chapter notebook: the id of the cell that shows its slider
     "03_a_batch": "ch3-23",
     "04_log_zero_and_clipping": "ch4-21",
     "06_accuracy": "ch06-20",
+    "10_binary_and_multilabel": "ch10-slider",
 }
 
 

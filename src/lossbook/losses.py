@@ -154,15 +154,17 @@ def _binary_from_probabilities(p: np.ndarray, y: np.ndarray, epsilon) -> np.ndar
 def _binary_from_logits(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``-[y log σ(z) + (1 - y) log(1 - σ(z))]`` per label, as ``max(z, 0) - z*y + log(1 + e^-|z|)``.
 
-    No ``exp`` ever sees a positive number, and ``log1p`` keeps the tiny tail exact,
-    so logits like ±1000 give their exact loss (0 or 1000) instead of ``inf`` or NaN.
+    No ``exp`` ever sees a positive number, so logits like ±1000 give their exact loss
+    (0 or 1000) instead of ``inf`` or NaN. ``max(z, 0) - z*y`` comes first: for 0/1
+    labels it is exactly 0 or ``|z|``, so adding the small ``log1p`` term last keeps
+    tiny losses such as 4.2e-18 at ``z = 40, y = 1``.
     """
-    loss = np.abs(z)
-    np.negative(loss, out=loss)
-    np.exp(loss, out=loss)
-    np.log1p(loss, out=loss)  # log(1 + e^-|z|), between 0 and log 2
-    loss += np.maximum(z, 0)
+    loss = np.maximum(z, 0)
     loss -= z * y
+    tail = np.abs(z)
+    np.negative(tail, out=tail)
+    np.exp(tail, out=tail)
+    loss += np.log1p(tail, out=tail)  # log(1 + e^-|z|), between 0 and log 2
     return loss
 
 
