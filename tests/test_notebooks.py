@@ -233,7 +233,7 @@ EXPECTED = {
         "lossbook:         [0.30475556 0.12564288 0.4681481  0.16292568]",
         "batch loss: 0.2653680552094505",
         # softmax on a two-label target: never below 2 log 2
-        "[ 20. -20.  20.]   [0.5 0.  0.5]                1.3863   [1. 0. 1.]                     0.0000",
+        "[ 20. -20.  20.]  [0.5 0.  0.5]           1.3863   [1. 0. 1.]              0.0000",
         "2 log 2 = 1.3862943611198906",
         # seed 001's numbers, exactly, next to categorical cross-entropy
         "[0. 1. 0.]       3.0000150000863473e-05      0.0000      0.0000",
@@ -252,14 +252,16 @@ EXPECTED = {
         "1 - 1e-7 in float32: 0.99999988   -log(1 - that): 15.942385",
         "log_logits = jax.nn.log_sigmoid(output)",  # Keras's JAX source, from logits
         "output = jnp.clip(output, backend.epsilon(), 1.0 - backend.epsilon())",
-        "Our solution is that BCELoss clamps its log function outputs to be greater than or equal to -100.",
+        "Our solution is that BCELoss clamps its log function outputs to be greater than\n"
+        "or equal to -100.",
         "   -50                  50.0000  -1.93e-10                  50.0000     -1",
         " -1000                 100.0000          0                1000.0000     -1",
         "sigmoid(-50) / 1e-12 = 1.928749847963918e-10",
         "EPSILON = 1e-12",
         "Keras: 0.6121919",
-        "PyTorch: ValueError: Using a target size (torch.Size([4])) that is different to the input size",
-        "lossbook: ValueError: binary targets must have the predictions' shape (4, 1)",
+        "PyTorch: ValueError: Using a target size (torch.Size([4])) that is different\n"
+        "  to the input size (torch.Size([4, 1])) is deprecated.",
+        "lossbook: ValueError: binary targets must have the predictions' shape (4, 1),",
         "NumPy: (4, 4) losses, and their mean 0.9035363970381245",
         "Correct: exact from logits, even at ±1000, one loss per sample.",  # exercise 10.4
     ],

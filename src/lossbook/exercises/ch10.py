@@ -286,8 +286,8 @@ def binary_loss(probabilities, labels):
                 "natural log, np.log."),
         Mistake(lambda p, y: -_broadcast(_column(p), y), "Your loss is negative: the minus sign in front of "
                 "the sum got lost."),
-        Mistake(lambda p, y: _loss.forward(_column(p).astype(np.float64), y), "You returned one loss per "
-                "sample (forgot the mean): return their average."),
+        Mistake(lambda p, y: _loss.forward(_column(p).astype(np.float64), y), "You returned the per-sample "
+                "losses (forgot the mean): return their average."),
         Mistake(lambda p, y: _unclipped(_column(p), y), "Without the clip a probability of exactly 1.0 "
                 "meets log(1 - 1.0) = log(0), and 0 * -inf is nan. Clip to [1e-7, 1 - 1e-7] first."),
     ],
