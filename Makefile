@@ -14,7 +14,7 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 
 book: build serve                          ## set up, build the book, serve it at http://127.0.0.1:$(PORT)
 
-# The book runs Keras and PyTorch (chapters 7-8): LOSSBOOK_REQUIRE_FRAMEWORKS makes a
+# The book runs Keras and PyTorch (chapters 8-9): LOSSBOOK_REQUIRE_FRAMEWORKS makes a
 # missing framework fail the build instead of publishing a page without its numbers.
 build: build-en build-zh                   ## build both editions: _build/html (English) and _build/html/zh (中文)
 
@@ -89,7 +89,7 @@ $(VENV)/.book-installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 
-# Keras (JAX backend) and PyTorch, about 1.3 GB: chapters 7-8 print their numbers.
+# Keras (JAX backend) and PyTorch, about 1.3 GB: chapters 8-9 print their numbers.
 $(VENV)/.frameworks-installed: requirements-frameworks.txt $(VENV)/.book-installed
 	$(BIN)/python -m pip install -q -r requirements-frameworks.txt
 	touch $@

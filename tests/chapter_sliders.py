@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SLIDERS = {  # chapter notebook: the id of the cell that shows its slider
     "02_one_sample": "ch2-21",
     "03_a_batch": "ch3-23",
-    "04_log_zero_and_clipping": "ch4-21",
-    "06_accuracy": "ch06-20",
+    "05_log_zero_and_clipping": "ch5-21",
+    "07_accuracy": "ch7-20",
     "10_binary_and_multilabel": "ch10-slider",
 }
 

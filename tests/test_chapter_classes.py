@@ -1,6 +1,6 @@
 """The classes a chapter builds agree with the package: same inputs, same outputs.
 
-Chapter 5 builds ``Loss`` and ``CategoricalCrossentropy`` in the open, chapter 6 an
+Chapter 6 builds ``Loss`` and ``CategoricalCrossentropy`` in the open, chapter 7 an
 ``accuracy`` function. The cells that define them carry the tag ``chapter-class``;
 they are run here in a fresh namespace and compared with ``lossbook`` on many inputs.
 """
@@ -30,8 +30,8 @@ def chapter_namespace(filename):
     return namespace
 
 
-CH5 = chapter_namespace("05_the_loss_class.ipynb")
-CH6 = chapter_namespace("06_accuracy.ipynb")
+CH6 = chapter_namespace("06_the_loss_class.ipynb")
+CH7 = chapter_namespace("07_accuracy.ipynb")
 
 
 @st.composite
@@ -63,10 +63,10 @@ def assert_same(chapter, package, dtype):
 
 @settings(max_examples=300, deadline=None)
 @given(batches(), st.booleans())
-def test_chapter5_loss_matches_package(batch, use_one_hot):
+def test_chapter6_loss_matches_package(batch, use_one_hot):
     y_pred, labels = batch
     y_true = one_hot(labels, y_pred.shape[1]) if use_one_hot else labels
-    chapter = CH5["CategoricalCrossentropy"]()
+    chapter = CH6["CategoricalCrossentropy"]()
     package = lb.CategoricalCrossentropy()
 
     chapter_losses = chapter.forward(y_pred, y_true)
@@ -77,30 +77,30 @@ def test_chapter5_loss_matches_package(batch, use_one_hot):
     assert_same(chapter.calculate(y_pred, y_true), package.calculate(y_pred, y_true), y_pred.dtype)
 
 
-def test_chapter5_loss_is_a_loss_subclass():
-    assert issubclass(CH5["CategoricalCrossentropy"], CH5["Loss"])
-    assert "calculate" not in CH5["CategoricalCrossentropy"].__dict__  # inherited, as in the text
+def test_chapter6_loss_is_a_loss_subclass():
+    assert issubclass(CH6["CategoricalCrossentropy"], CH6["Loss"])
+    assert "calculate" not in CH6["CategoricalCrossentropy"].__dict__  # inherited, as in the text
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_chapter5_loss_at_exact_zero_and_one(dtype):
+def test_chapter6_loss_at_exact_zero_and_one(dtype):
     # Confidence 0 and 1 in the correct class: both sides clip to [1e-7, 1 - 1e-7].
     y_pred = np.array([[0, 1, 0], [1, 0, 0], [0.5, 0.5, 0]], dtype=dtype)
     labels = np.array([0, 0, 2])
     expected = -np.log(np.clip(y_pred[[0, 1, 2], labels], 1e-7, 1 - 1e-7))  # independent reference
     for y_true in (labels, one_hot(labels, 3)):
-        chapter = CH5["CategoricalCrossentropy"]().forward(y_pred, y_true)
+        chapter = CH6["CategoricalCrossentropy"]().forward(y_pred, y_true)
         package = lb.CategoricalCrossentropy().forward(y_pred, y_true)
         assert_same(chapter, expected, dtype)
         assert_same(package, expected, dtype)
 
 
-def test_chapter5_manual_batch():
+def test_chapter6_manual_batch():
     y_pred = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
     labels = np.array([0, 1, 1])
     expected = np.mean([-np.log(0.7), -np.log(0.5), -np.log(0.9)])
     for y_true in (labels, one_hot(labels, 3)):
-        assert CH5["CategoricalCrossentropy"]().calculate(y_pred, y_true) == pytest.approx(expected, rel=1e-15)
+        assert CH6["CategoricalCrossentropy"]().calculate(y_pred, y_true) == pytest.approx(expected, rel=1e-15)
         assert lb.CategoricalCrossentropy().calculate(y_pred, y_true) == pytest.approx(expected, rel=1e-15)
 
 
@@ -112,18 +112,18 @@ def reference_accuracy(y_pred, labels):
 
 @settings(max_examples=300, deadline=None)
 @given(batches(), st.booleans(), st.booleans())
-def test_chapter6_accuracy_matches_package(batch, use_one_hot, coarse):
+def test_chapter7_accuracy_matches_package(batch, use_one_hot, coarse):
     y_pred, labels = batch
     if coarse:  # few distinct values: many ties in a row, argmax must pick the first
         y_pred = np.round(y_pred * 2) / 2
     y_true = one_hot(labels, y_pred.shape[1]) if use_one_hot else labels
-    chapter = CH6["accuracy"](y_pred, y_true)
+    chapter = CH7["accuracy"](y_pred, y_true)
     package = lb.accuracy(y_pred, y_true)
     assert chapter == package == reference_accuracy(y_pred, labels)
 
 
-def test_chapter6_accuracy_example():
+def test_chapter7_accuracy_example():
     y_pred = np.array([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]])
     labels = np.array([0, 1, 1])
     for y_true in (labels, one_hot(labels, 3)):
-        assert CH6["accuracy"](y_pred, y_true) == lb.accuracy(y_pred, y_true) == 2 / 3
+        assert CH7["accuracy"](y_pred, y_true) == lb.accuracy(y_pred, y_true) == 2 / 3

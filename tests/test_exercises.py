@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lossbook.exercises import all_exercises, ch3, ch4, ch5, ch6, ch7, ch8
+from lossbook.exercises import all_exercises, ch3, ch5, ch6, ch7, ch8, ch9
 from lossbook.exercises._grading import Exercise
 
 EXERCISES = all_exercises()
@@ -44,7 +44,7 @@ def test_the_book_has_enough_exercises():
     from lossbook.exercises import CHAPTERS
 
     chapters = {chapter for chapter, _ in EXERCISES}
-    assert chapters == set(CHAPTERS) == {f"ch{n}" for n in (*range(1, 9), 10)}
+    assert chapters == set(CHAPTERS) == {f"ch{n}" for n in range(1, 11)}
     assert len(EXERCISES) >= 14
     for chapter in chapters:
         assert sum(c == chapter for c, _ in EXERCISES) >= 2, chapter
@@ -215,40 +215,40 @@ def test_adding_epsilon_is_not_clipping():
         picked = softmax_outputs[range(len(softmax_outputs)), class_targets]
         return np.mean(-np.log(picked + 1e-7))
 
-    message = ch4.q3.evaluate(safe_batch_loss).message
+    message = ch5.q3.evaluate(safe_batch_loss).message
     assert "(confidence 1)" in message and "added 1e-7 instead of clipping" in message
 
 
 def test_predict_questions_come_before_their_reveal():
     """A predict question sits in the chapter, above the cell that prints its answer."""
-    reveals = {"ch3.q1": "ch3-19", "ch3.q2": "ch3-23", "ch4.q1": "ch4-12", "ch4.q2": "ch4-14"}
+    reveals = {"ch3.q1": "ch3-19", "ch3.q2": "ch3-23", "ch5.q1": "ch5-12", "ch5.q2": "ch5-14"}
     for name, reveal in reveals.items():
         chapter, q = name.split(".")
         [path] = NOTEBOOKS.glob(f"0{chapter[2:]}_*.ipynb")
         ids = [c.get("id") for c in json.loads(path.read_text(encoding="utf-8"))["cells"]]
-        exercise = getattr({"ch3": ch3, "ch4": ch4}[chapter], q)
+        exercise = getattr({"ch3": ch3, "ch5": ch5}[chapter], q)
         assert exercise.kind == "predict" and exercise.place_after is not None
         assert ids.index(exercise.place_after) < ids.index(f"{chapter}-{q}-task") < ids.index(reveal)
         assert ids.index(f"{chapter}-{q}-check") < ids.index(reveal)
 
 
 def test_points_and_hidden_cases_of_chapters_3_and_4():
-    for exercise in ch3.EXERCISES + ch4.EXERCISES:
+    for exercise in ch3.EXERCISES + ch5.EXERCISES:
         assert exercise.points in (1, 2, 3), exercise.name
         if exercise.kind != "predict":
             assert exercise.hidden_cases, exercise.name
         for case in exercise.hidden_cases:  # the model answer gets every hidden case right
             assert exercise.compare(exercise.reference(*copy.deepcopy(case.args)),
                                     load(exercise)[exercise.function_name](*copy.deepcopy(case.args)))
-    assert ch4.q2.options == ("positive", "zero", "negative")
-    assert ch4.q2.reference() in ch4.q2.options
+    assert ch5.q2.options == ("positive", "zero", "negative")
+    assert ch5.q2.reference() in ch5.q2.options
 
 
 def test_forgot_to_clip():
     def safe_batch_loss(softmax_outputs, class_targets):
         return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
 
-    message = ch4.q3.evaluate(safe_batch_loss).message
+    message = ch5.q3.evaluate(safe_batch_loss).message
     assert "forgot to clip" in message and "got inf" in message
 
 
@@ -257,14 +257,14 @@ def test_clipped_the_callers_array():
         np.clip(softmax_outputs, 1e-7, 1 - 1e-7, out=softmax_outputs)
         return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
 
-    assert "changed its input" in ch4.q3.evaluate(safe_batch_loss).message
+    assert "changed its input" in ch5.q3.evaluate(safe_batch_loss).message
 
     def clip_predictions(y_pred):
         y_pred[y_pred < 1e-7] = 1e-7
         y_pred[y_pred > 1 - 1e-7] = 1 - 1e-7
         return y_pred
 
-    assert "changed its input" in ch4.q4.evaluate(clip_predictions).message
+    assert "changed its input" in ch5.q4.evaluate(clip_predictions).message
 
 
 def test_summed_the_binary_formula():
@@ -272,7 +272,7 @@ def test_summed_the_binary_formula():
         p = np.clip(y_pred, 1e-7, 1 - 1e-7)
         return np.mean(-np.sum(y_true * np.log(p) + (1 - y_true) * np.log(1 - p), axis=1))
 
-    assert "binary cross-entropy formula" in ch7.q3.evaluate(categorical_loss).message
+    assert "binary cross-entropy formula" in ch8.q3.evaluate(categorical_loss).message
 
 
 def test_softmax_then_log_from_logits_is_named():
@@ -282,7 +282,7 @@ def test_softmax_then_log_from_logits_is_named():
         smoothed = (1 - alpha) * targets + alpha / logits.shape[1]
         return np.mean(-np.sum(smoothed * np.log(probs), axis=1))
 
-    assert "Softmax then log" in ch8.q3.evaluate(smoothed_loss_from_logits).message
+    assert "Softmax then log" in ch9.q4.evaluate(smoothed_loss_from_logits).message
 
 
 def test_nnfs_style_answer_to_7_2_is_named():
@@ -290,12 +290,12 @@ def test_nnfs_style_answer_to_7_2_is_named():
         clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
         return np.mean(-np.log(np.sum(y_true * clipped, axis=1)))
 
-    message = ch7.q3.evaluate(categorical_loss).message
+    message = ch8.q3.evaluate(categorical_loss).message
     assert "soft" in message and "nnfs shortcut" in message
 
 
 def test_plain_mean_epoch_loss_is_named():
-    assert "plain mean" in ch7.q2.evaluate(lambda losses, n, size: np.mean(losses)).message
+    assert "plain mean" in ch8.q2.evaluate(lambda losses, n, size: np.mean(losses)).message
 
 
 def test_gradient_of_the_sum_is_named():
@@ -305,7 +305,7 @@ def test_gradient_of_the_sum_is_named():
         grad[np.arange(len(logits)), class_targets] -= 1
         return grad
 
-    assert "SUM of the losses" in ch8.q4.evaluate(logit_gradient).message
+    assert "SUM of the losses" in ch9.q5.evaluate(logit_gradient).message
 
 
 def test_soft_targets_returned_mean_and_log_outside_the_sum():
@@ -315,24 +315,24 @@ def test_soft_targets_returned_mean_and_log_outside_the_sum():
             return np.mean(-np.log(clipped[range(len(clipped)), y_true]))
         return np.mean(-np.sum(y_true * np.log(clipped), axis=1))
 
-    assert "returned the mean" in ch5.q3.evaluate(soft_forward).message
+    assert "returned the mean" in ch6.q3.evaluate(soft_forward).message
 
-    def chapter_forward(y_pred, y_true):  # chapter 5's class: right for one-hot only
+    def chapter_forward(y_pred, y_true):  # chapter 6's class: right for one-hot only
         clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
         if len(y_true.shape) == 1:
             return -np.log(clipped[range(len(clipped)), y_true])
         return -np.log(np.sum(clipped * y_true, axis=1))
 
-    assert "the log goes inside the sum" in ch5.q3.evaluate(chapter_forward).message
+    assert "the log goes inside the sum" in ch6.q3.evaluate(chapter_forward).message
 
 
 def test_predict_questions_come_before_their_reveal():
     """5.1, 5.2 and 6.1 sit right after the cell that asks, before the cell that answers."""
     import nbformat
 
-    for exercise, notebook, reveal in ((ch5.q1, "05_the_loss_class.ipynb", "ch05-20"),
-                                       (ch5.q2, "05_the_loss_class.ipynb", "ch05-big-code"),
-                                       (ch6.q1, "06_accuracy.ipynb", "ch06-18")):
+    for exercise, notebook, reveal in ((ch6.q1, "06_the_loss_class.ipynb", "ch6-20"),
+                                       (ch6.q2, "06_the_loss_class.ipynb", "ch6-big-code"),
+                                       (ch7.q1, "07_accuracy.ipynb", "ch7-18")):
         ids = [c.get("id") for c in nbformat.read(NOTEBOOKS / notebook, as_version=4).cells]
         chapter, q = exercise.name.split(".")
         assert ids.index(f"{chapter}-{q}-task") == ids.index(exercise.place_after) + 1
@@ -340,9 +340,9 @@ def test_predict_questions_come_before_their_reveal():
         assert exercise.kind == "predict" and 1 <= exercise.points <= 3
 
 
-@pytest.mark.parametrize("exercise", [e for c, e in EXERCISES if c in ("ch5", "ch6")],
-                         ids=[e.name for c, e in EXERCISES if c in ("ch5", "ch6")])
-def test_ch5_ch6_points_hidden_cases_and_options(exercise):
+@pytest.mark.parametrize("exercise", [e for c, e in EXERCISES if c in ("ch6", "ch7")],
+                         ids=[e.name for c, e in EXERCISES if c in ("ch6", "ch7")])
+def test_ch6_ch7_points_hidden_cases_and_options(exercise):
     """Points 1-3; function exercises carry hidden cases the model answer passes;
     a predict question with a fixed answer set lists its options, the answer among them."""
     import dataclasses
@@ -374,7 +374,7 @@ def _exercise_cells(notebook_path: Path) -> list[dict]:
     return [cell for cell in cells if cell.get("metadata", {}).get("lossbook") == "exercise"]
 
 
-@pytest.mark.parametrize("number", [*range(1, 9), 10])
+@pytest.mark.parametrize("number", range(1, 11))
 def test_notebook_has_its_exercises_with_solution_cells(number):
     import nbformat
 
@@ -462,7 +462,7 @@ def test_model_answers_match_the_package(batch):
     probs, labels = batch
     one_hot = np.eye(probs.shape[1])[labels]
     loss = lossbook.CategoricalCrossentropy()
-    assert np.isclose(solution_of(ch4.q3)(probs, labels), loss.calculate(probs, labels), rtol=1e-4)
+    assert np.isclose(solution_of(ch5.q3)(probs, labels), loss.calculate(probs, labels), rtol=1e-4)
     # chapter 3: one-hot rows built with np.eye give the same loss as the labels
     built = solution_of(ch3.q3)(labels, probs.shape[1])
     assert np.array_equal(built, one_hot)
@@ -473,26 +473,26 @@ def test_model_answers_match_the_package(batch):
     soft = np.abs(np.sin(np.arange(probs.size).reshape(probs.shape) + probs))  # any rows
     soft /= soft.sum(axis=1, keepdims=True)
     for targets in (labels, one_hot, soft):
-        assert np.allclose(solution_of(ch5.q3)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
+        assert np.allclose(solution_of(ch6.q3)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
     for targets in (labels, one_hot):
-        assert np.allclose(solution_of(ch5.q4)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
+        assert np.allclose(solution_of(ch6.q4)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
     logits = np.log(np.clip(probs, 1e-3, 1)).astype(np.float64) * 50  # spread out, some large
     from_logits = lossbook.CategoricalCrossentropy(from_logits=True)
     # 8.3 with alpha = 0 is the loss from logits, for one-hot and soft targets
-    assert np.isclose(solution_of(ch8.q3)(logits, one_hot, 0.0),
+    assert np.isclose(solution_of(ch9.q4)(logits, one_hot, 0.0),
                       from_logits.calculate(logits, labels), rtol=1e-6, atol=1e-6)
     soft = probs.astype(np.float64)
-    assert np.isclose(solution_of(ch8.q3)(logits, soft, 0.2),
+    assert np.isclose(solution_of(ch9.q4)(logits, soft, 0.2),
                       from_logits.calculate(logits, 0.8 * soft + 0.2 / soft.shape[1]), rtol=1e-6, atol=1e-6)
     # 8.4: softmax - y over n, the exact gradient of the mean loss
-    grad = solution_of(ch8.q4)(logits, labels)
+    grad = solution_of(ch9.q5)(logits, labels)
     assert np.allclose(grad.sum(axis=1), 0, atol=1e-12)  # each row of softmax - one-hot sums to 0
     assert np.allclose(grad, (lossbook.Softmax().forward(logits) - one_hot) / len(labels))
     # 7.2: the size-weighted mean of batch means is the mean over all samples
     per_sample = loss.forward(probs, labels).astype(np.float64)
     for size in (1, 2, 4):
         batch_means = [per_sample[i:i + size].mean() for i in range(0, len(per_sample), size)]
-        assert np.isclose(solution_of(ch7.q2)(np.array(batch_means), len(per_sample), size),
+        assert np.isclose(solution_of(ch8.q2)(np.array(batch_means), len(per_sample), size),
                           per_sample.mean(), rtol=1e-12)
 
 
@@ -506,7 +506,7 @@ def test_top_k_model_answer_matches_sklearn(n_samples, n_classes, seed):
     rng = np.random.default_rng(seed)
     probs = rng.dirichlet(np.ones(n_classes), size=n_samples)
     labels = rng.integers(0, n_classes, size=n_samples)
-    top_k_accuracy = solution_of(ch6.q2)
+    top_k_accuracy = solution_of(ch7.q2)
     assert top_k_accuracy(probs, labels, 1) == lossbook.accuracy(probs, labels)
     assert top_k_accuracy(probs, labels, n_classes) == 1.0
     scores = probs[:, 1] if n_classes == 2 else probs  # sklearn's binary form
@@ -523,7 +523,7 @@ def test_constant_baseline_is_the_best_constant_model(labels, seed):
     from sklearn.metrics import log_loss
 
     labels = np.array(labels)
-    accuracy, loss = solution_of(ch6.q3)(labels, 5)
+    accuracy, loss = solution_of(ch7.q3)(labels, 5)
     counts = np.bincount(labels, minlength=5)
     assert accuracy == counts.max() / len(labels)
     rows = np.tile(counts / len(labels), (len(labels), 1))

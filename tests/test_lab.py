@@ -54,7 +54,7 @@ def batch_words(chapter: dict, values: dict) -> tuple[str, str]:
 
 
 def accuracy_words(chapter: dict, values: dict) -> tuple[str, str]:
-    """Chapter 6: (result, plot title) for ``values`` from the chapter's batch."""
+    """Chapter 7: (result, plot title) for ``values`` from the chapter's batch."""
     p, targets = values["p"], np.asarray(chapter["class_targets"])
     batch = chapter["batch_with"](p)
     loss = float(np.mean(-np.log(batch[np.arange(len(targets)), targets])))
@@ -75,7 +75,7 @@ class Chapter:
 
 
 CHAPTERS = [Chapter("03_a_batch", "ch3-23", batch_words, choice="sample"),
-            Chapter("06_accuracy", "ch06-20", accuracy_words)]
+            Chapter("07_accuracy", "ch7-20", accuracy_words)]
 
 
 class Expected:

@@ -19,11 +19,12 @@ CHAPTERS = [
     "01_why_a_loss.ipynb",
     "02_one_sample.ipynb",
     "03_a_batch.ipynb",
-    "04_log_zero_and_clipping.ipynb",
-    "05_the_loss_class.ipynb",
-    "06_accuracy.ipynb",
-    "07_what_frameworks_report.ipynb",
-    "08_logits_and_pitfalls.ipynb",
+    "04_why_minus_log.ipynb",
+    "05_log_zero_and_clipping.ipynb",
+    "06_the_loss_class.ipynb",
+    "07_accuracy.ipynb",
+    "08_what_frameworks_report.ipynb",
+    "09_logits_and_pitfalls.ipynb",
     "10_binary_and_multilabel.ipynb",
 ]
 
@@ -60,6 +61,15 @@ EXPECTED = {
         "0.05   -> 0.025   the loss goes up by 0.693147\n"
         "0.025  -> 0.0125  the loss goes up by 0.693147\n"
         "ln 2 = 0.6931471805599453\nln 10 = 2.302585092994046",
+    ],
+    "03_a_batch.ipynb": [
+        "[0.7 0.5 0.9]",
+        "[0.35667494 0.69314718 0.10536052]",
+        "0.38506088005216804",
+        "[[0.7 0.  0. ]\n [0.  0.5 0. ]\n [0.  0.9 0. ]]",  # element-wise product
+        "[0.7 1.4 0. ]",  # summed over axis 0: the wrong axis
+    ],
+    "04_why_minus_log.ipynb": [
         # why -log: likelihood, underflow, mean negative log-likelihood
         "likelihood: 0.315",
         "300 samples: product 1.0000000000000168e-300   sum of logs -690.7755278982137",
@@ -78,27 +88,17 @@ EXPECTED = {
         "entropy's only term, 1 * log(1): 0.0\n"
         "cross-entropy, -log(0.7):        0.35667494393873245\n"
         "KL, 1 * (log(1) - log(0.7)):     0.35667494393873245",
-        # bounded penalties, and the push on the correct score
+        # bounded penalties
         "0.001    0.999    0.998001    6.9078",
-        "0.001      0.000999    0.001996    0.999000",
-        "0.5        0.250000    0.250000    0.500000",
-        "Correct: only -log(p) keeps pushing a confidently wrong model.",  # exercise 2.2
     ],
-    "03_a_batch.ipynb": [
-        "[0.7 0.5 0.9]",
-        "[0.35667494 0.69314718 0.10536052]",
-        "0.38506088005216804",
-        "[[0.7 0.  0. ]\n [0.  0.5 0. ]\n [0.  0.9 0. ]]",  # element-wise product
-        "[0.7 1.4 0. ]",  # summed over axis 0: the wrong axis
-    ],
-    "04_log_zero_and_clipping.ipynb": [
+    "05_log_zero_and_clipping.ipynb": [
         "RuntimeWarning: divide by zero encountered in log",
         "16.11809565095832",  # -log(1e-7), the largest loss after clipping
         "-9.999999505838704e-08",  # -log(1 + 1e-7): adding epsilon goes negative
         "[1.000000e-01 2.000000e-01 3.000000e-01 9.999999e-01 1.000000e-07]",
     ],
-    # ---- Chapters 5-8: filled in by the helper who writes those notebooks. ----
-    "05_the_loss_class.ipynb": [
+    # ---- Chapters 6-9: filled in by the helper who writes those notebooks. ----
+    "06_the_loss_class.ipynb": [
         "[0.35667494 0.69314718 0.10536052]\n0.38506088005216804\n",  # forward, calculate
         "0.38506088005216804\n0.38506088005216804\n",  # package: sparse and one-hot targets
         # The package differs: soft targets (full formula), logits, input checks.
@@ -131,7 +131,7 @@ EXPECTED = {
         "np.random.randn(2): float32\nnp.zeros(2):        float32\nthe same data: True\n"
         "np.dot on lists: AttributeError: 'list' object has no attribute 'astype'\n",
     ],
-    "06_accuracy.ipynb": [
+    "07_accuracy.ipynb": [
         "[0, 0, 1]\n",  # the loop
         "\n[0 0 1]\n",  # np.argmax
         "[ True False  True]\nacc: 0.6666666666666666\n",
@@ -142,7 +142,7 @@ EXPECTED = {
         "batch C: predictions [0 1 1], acc: 1.00, loss: 1.0217\n"
         "batch D: predictions [0 0 1], acc: 0.67, loss: 0.4148\n",
     ],
-    "07_what_frameworks_report.ipynb": [
+    "08_what_frameworks_report.ipynb": [
         "Keras 3.",  # the frameworks ran (Keras, then its backend)
         " on jax, PyTorch 2.13.0",
         "lossbook mean:       0.38506088005216804",
@@ -173,7 +173,11 @@ EXPECTED = {
         "Keras == clip rounded to float32: True",
         "Keras == add rounded to float32:  False",
     ],
-    "08_logits_and_pitfalls.ipynb": [
+    "09_logits_and_pitfalls.ipynb": [
+        # the push on the correct score (moved from chapter 2)
+        "0.001      0.000999    0.001996    0.999000",
+        "0.5        0.250000    0.250000    0.500000",
+        "Correct: only -log(p) keeps pushing a confidently wrong model.",  # exercise 9.3
         "by hand:  [   0. 1000. 2000.]\nlossbook: [   0. 1000. 2000.]",
         "Keras:    [  -0. 1000. 2000.]",
         "PyTorch:  [   0. 1000. 2000.]",
@@ -205,7 +209,7 @@ EXPECTED = {
         "cross-entropy: at p = 3e-06 loss 12.6932, push 0.999997",  # the push stays
         "squared error: at p = 3e-06 loss  0.5000, push 0.000003",  # the push vanishes
     ],
-    # ---- end of chapters 5-8 ----
+    # ---- end of chapters 6-9 ----
     "10_binary_and_multilabel.ipynb": [
         "p = sigmoid(z): [0.0025 0.1192 0.5    0.8808 0.9975]",
         "sigmoid(-z):    [0.9975 0.8808 0.5    0.1192 0.0025]",  # 1 - p
@@ -268,7 +272,7 @@ EXPECTED = {
 }
 
 
-# Whole outputs of single cells, by cell id: every number chapters 3 and 4 print,
+# Whole outputs of single cells, by cell id: every number chapters 3 and 5 print,
 # and short values ("inf", "0.0") that a search of a chapter's whole text would find
 # anywhere. An exercise's check cell prints its "Correct" line: the model answer runs.
 EXACT_OUTPUTS = {
@@ -285,24 +289,24 @@ EXACT_OUTPUTS = {
                   "one-hot targets: 0.38506088005216804\n",
         "ch3-q1-check": "Correct: axis 0 gives one total per class, mixing the samples.\n",
     },
-    "04_log_zero_and_clipping.ipynb": {
-        "ch4-03": "inf\nRuntimeWarning: divide by zero encountered in log\n",
-        "ch4-05": "log(0.1) = -2.3025850929940455\n"
+    "05_log_zero_and_clipping.ipynb": {
+        "ch5-03": "inf\nRuntimeWarning: divide by zero encountered in log\n",
+        "ch5-05": "log(0.1) = -2.3025850929940455\n"
                   "log(1e-05) = -11.512925464970229\n"
                   "log(1e-10) = -23.025850929940457\n"
                   "log(1e-100) = -230.25850929940458\n"
                   "log(1e-300) = -690.7755278982137\n",
-        "ch4-07": "0.0\n",  # e ** -inf
-        "ch4-09": "inf\n",  # one inf makes the mean inf
-        "ch4-12": "16.11809565095832\n",
-        "ch4-17": "[1.000000e-01 2.000000e-01 3.000000e-01 9.999999e-01 1.000000e-07]\n",
-        "ch4-19": "[ 0.35667494  0.69314718  0.10536052 16.11809565]\n4.318319572778706\n",
-        "ch4-14": "-9.999999505838704e-08\n",
-        "ch4-15b": "loss of confidence 1 after the top clip: 1.0000000494736474e-07\n"
+        "ch5-07": "0.0\n",  # e ** -inf
+        "ch5-09": "inf\n",  # one inf makes the mean inf
+        "ch5-12": "16.11809565095832\n",
+        "ch5-17": "[1.000000e-01 2.000000e-01 3.000000e-01 9.999999e-01 1.000000e-07]\n",
+        "ch5-19": "[ 0.35667494  0.69314718  0.10536052 16.11809565]\n4.318319572778706\n",
+        "ch5-14": "-9.999999505838704e-08\n",
+        "ch5-15b": "loss of confidence 1 after the top clip: 1.0000000494736474e-07\n"
                    "batch loss, bottom clip only: 4.229150836794023\n"
                    "batch loss, both ends:        4.229150861794024\n"
                    "difference:                   2.5000001180330855e-08\n",
-        "ch4-15d": "p: 1.0\n"
+        "ch5-15d": "p: 1.0\n"
                    "log(1 - p), unclipped: -inf\n"
                    "log(1 - p), clipped:   -16.118095651484676\n",
     },

@@ -1,4 +1,4 @@
-"""Keras and PyTorch for chapters 7 and 8, or one line saying how to get them.
+"""Keras and PyTorch for chapters 8 and 9, or one line saying how to get them.
 
 The chapters import the frameworks themselves (``import keras``, ``import torch``)
 so that every number they attribute to a framework is printed by that framework.

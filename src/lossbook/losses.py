@@ -1,7 +1,7 @@
 """Cross-entropy losses, the nnfs way: a ``Loss`` base class and its subclasses.
 
-``CategoricalCrossentropy`` is defined in chapter 5 (the Loss class), ``from_logits``
-in chapter 7; ``BinaryCrossentropy`` in chapter 10 (binary and multi-label).
+``CategoricalCrossentropy`` is defined in chapter 6 (the Loss class), ``from_logits``
+in chapter 8; ``BinaryCrossentropy`` in chapter 10 (binary and multi-label).
 """
 from __future__ import annotations
 

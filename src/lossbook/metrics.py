@@ -1,4 +1,4 @@
-"""Classification accuracy (chapter 6)."""
+"""Classification accuracy (chapter 7)."""
 from __future__ import annotations
 
 import numpy as np

@@ -1,6 +1,6 @@
 """Plotting helpers shared by the chapters.
 
-Defined in chapter 1 (``confidence_bars``); used again in chapters 3 and 6.
+Defined in chapter 1 (``confidence_bars``); used again in chapters 3 and 7.
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 
-CHAPTERS = ("ch1", "ch2", "ch3", "ch4", "ch5", "ch6", "ch7", "ch8", "ch10")
+CHAPTERS = ("ch1", "ch2", "ch3", "ch4", "ch5", "ch6", "ch7", "ch8", "ch9", "ch10")
 
 
 def all_exercises():

@@ -104,7 +104,7 @@ def exercise_groups(chapter: str, *, with_ids: bool = True) -> list[tuple[str | 
 
 
 def exercise_cells(chapter: str, *, with_ids: bool = True) -> list:
-    """All of ``chapter``'s exercise cells ("ch1" ... "ch8"), as nbformat cells."""
+    """All of ``chapter``'s exercise cells ("ch1" ... "ch9"), as nbformat cells."""
     return [cell for _, cells in exercise_groups(chapter, with_ids=with_ids) for cell in cells]
 
 

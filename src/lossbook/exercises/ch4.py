@@ -1,200 +1,132 @@
-"""Chapter 4 exercises: log(0) and clipping.
-
-4.1 and 4.2 are predictions asked in the middle of the chapter, each before the
-cell that reveals its answer; 4.3 and 4.4 come at the end.
-"""
+"""Chapter 4 exercises: why -log (likelihood, entropy and KL divergence)."""
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake, close, same_text
+from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
-EPS = 1e-7
+
+
+def _typical_confidence(losses):
+    return float(np.exp(-np.mean(losses)))
 
 
 q1 = Exercise(
     "ch4.q1",
-    title="Predict: the range of the loss",
-    kind="predict",
-    minutes=3,
-    points=1,
-    place_after="ch4-10",
+    title="The confidence behind a mean loss",
+    kind="practice",
+    minutes=6,
+    points=2,
     task="""\
-Predict, then check, before you read on. The fix below clips every confidence to
-`[1e-7, 1 - 1e-7]` before taking the log. What is then the largest loss a single
-sample can get, and the smallest? Write `loss_range()` returning both as a tuple
-`(smallest, largest)` (three decimals are enough).""",
+A training log shows only losses. Given the per-sample losses of a batch (a list or
+1-D array of $-\\log$ of each sample's correct-class confidence), write
+`typical_confidence(losses)`: the single confidence $p$ which, given to every
+sample, would produce the same **mean** loss. For one sample it is just the
+confidence that sample had.
+
+Check your thinking on chapter 3's batch: its losses are about `0.357`, `0.693`
+and `0.105` (confidences 0.7, 0.5 and 0.9). Is the answer their average, 0.7?""",
     code='''\
-def loss_range():
-    """Return (smallest, largest) per-sample loss after clipping to [1e-7, 1 - 1e-7]."""
+import numpy as np
+
+
+def typical_confidence(losses):
+    """Return the p with -log(p) equal to the mean of `losses`."""
     ### BEGIN SOLUTION
-    return (0.0, 16.118)  # -log(1 - 1e-7) ≈ 1e-7 and -log(1e-7) ≈ 16.118
+    return np.exp(-np.mean(losses))  # the geometric mean of the confidences
     ### END SOLUTION''',
-    cases=[Case(())],
-    reference=lambda: tuple(float(x) for x in _loss.forward([[1.0, 0.0], [0.0, 1.0]], [0, 0])),
-    compare=lambda actual, expected: close(actual, expected, rtol=0, atol=0.001),
-    mistakes=[
-        Mistake(lambda: (0.0, np.inf), "With clipping no loss is infinite: the smallest confidence is 1e-7, "
-                "so the largest loss is -log(1e-7)."),
-        Mistake(lambda: (0.0, 7.0), "That is -log10(1e-7); cross-entropy uses the natural log: -np.log(1e-7)."),
-        Mistake(lambda: (16.118, 0.0), "Give the smallest first: (smallest, largest)."),
+    cases=[
+        Case(([0.35667494393873245],), "losses=[0.35667494393873245] (one sample)"),
+        Case(([0.35667494393873245, 0.6931471805599453, 0.10536051565782628],),
+             "losses=[0.3567, 0.6931, 0.1054] (chapter 3's batch)"),
+        Case((np.array([0.0, 4.605170185988091]),), "losses=np.array([0.0, 4.6052]) (confidence 1 and 0.01)"),
+        Case((np.array([1.0986123, 1.0986123, 1.0986123], dtype=np.float32),),
+             "float32 losses of an untrained three-class net, each ln 3"),
     ],
-    hint="The loss is -log(p), and p now lies between 1e-7 and 1 - 1e-7.",
-    success="with clipping every loss is finite and never negative.",
+    hidden_cases=[
+        Case((np.array([2.302585092994046] * 400),), "400 losses of ln 10"),
+        Case(([0.01, 0.02, 3.0, 0.5],), "losses=[0.01, 0.02, 3.0, 0.5]"),
+    ],
+    reference=_typical_confidence,
+    mistakes=[
+        Mistake(lambda losses: np.mean(np.exp(-np.asarray(losses))), "You averaged the confidences. The mean "
+                "of -log p is -log of the geometric mean of p, not of the average: take exp of minus the "
+                "mean loss."),
+        Mistake(lambda losses: np.exp(np.mean(losses)), "Your value is above 1: -log(p) = L gives p = exp(-L), "
+                "with a minus sign."),
+        Mistake(lambda losses: 10.0 ** -np.mean(losses), "You undid a base-10 log; the loss uses the natural "
+                "log, so undo it with np.exp."),
+        Mistake(lambda losses: np.exp(-np.sum(losses)), "You used the sum of the losses: that gives the "
+                "likelihood of the whole batch, not a confidence per sample. Use the mean."),
+    ],
+    hint="Solve -log(p) = mean loss for p. Which function undoes the natural log?",
+    success="a mean loss is -log of the geometric-mean confidence.",
 )
 
 
-_SIGNS = ("positive", "zero", "negative")
+def _best_constant_loss(labels, n_classes):
+    labels = np.asarray(labels)
+    frequencies = np.bincount(labels, minlength=n_classes) / len(labels)
+    constant = np.tile(frequencies, (len(labels), 1))
+    return _loss.calculate(constant, labels)
 
 
-def _sign(x: float) -> str:
-    return "positive" if x > 0 else "negative" if x < 0 else "zero"
+def _frequencies(labels, n_classes):
+    return np.bincount(np.asarray(labels), minlength=n_classes) / len(labels)
 
 
 q2 = Exercise(
     "ch4.q2",
-    title="Predict: add epsilon to a perfect prediction",
-    kind="predict",
-    minutes=2,
-    points=1,
-    place_after="ch4-13",
-    options=_SIGNS,
-    task="""\
-Predict, then check, before you run the next cell. A perfect prediction has
-confidence 1 in its correct class. Add `1e-7` to it instead of clipping: is its
-loss, `-np.log(1 + 1e-7)`, positive, zero or negative? Write `sign_of_loss()`
-returning one of `"positive"`, `"zero"` or `"negative"`.""",
-    code='''\
-def sign_of_loss():
-    """Return "positive", "zero" or "negative": the sign of -np.log(1 + 1e-7)."""
-    ### BEGIN SOLUTION
-    return "negative"  # 1 + 1e-7 > 1, so its log is positive and minus that is negative
-    ### END SOLUTION''',
-    cases=[Case(())],
-    reference=lambda: _sign(-np.log(1 + EPS)),
-    compare=same_text,
-    mistakes=[
-        Mistake(lambda: "zero", "1 + 1e-7 is not 1: float64 tells them apart (it resolves about 16 "
-                "digits), so its log is not 0 either."),
-        Mistake(lambda: "positive", "The log of a number above 1 is positive, so minus that log is "
-                "negative: a loss below that of a perfect prediction."),
-    ],
-    hint="Is 1 + 1e-7 above or below 1? What sign does the log of a number above 1 have?",
-    success="1 + 1e-7 is above 1; the next cell shows what that does.",
-)
-
-
-q3 = Exercise(
-    "ch4.q3",
-    title="A batch loss that survives confidence 0",
+    title="The best loss without looking at the input",
     kind="practice",
-    minutes=8,
-    points=2,
+    minutes=12,
+    points=3,
     task="""\
-Chapter 3's batch loss breaks on a confidence of 0. Write
-`safe_batch_loss(softmax_outputs, class_targets)`: the mean categorical
-cross-entropy of a batch with sparse targets, clipping the confidences to
-`[1e-7, 1 - 1e-7]` first, so that a confidence of exactly 0 gives a large finite
-loss (`-np.log(1e-7)` ≈ 16.118) instead of `inf`. Do not change the caller's
-array.""",
+A lazy model ignores its input and predicts the same distribution $q$ for every
+sample. Given the labels of a data set (class indices from `0` to `n_classes - 1`),
+write `best_constant_loss(labels, n_classes)`: the lowest mean categorical
+cross-entropy such a model can reach.
+
+Use what this chapter showed: the mean loss of a constant $q$ is the cross-entropy
+$H(f, q)$ between the label frequencies $f$ and $q$, and $H(f, q) = H(f) + D_{KL}(f
+\\,\\|\\, q)$. A class that never occurs has frequency 0 and adds nothing (take
+$0 \\log 0 = 0$). A trained model must beat this number to have learned anything
+from its inputs.""",
     code='''\
 import numpy as np
 
 
-def safe_batch_loss(softmax_outputs, class_targets):
-    """Mean categorical cross-entropy, confidences clipped to [1e-7, 1 - 1e-7]."""
+def best_constant_loss(labels, n_classes):
+    """Return the lowest mean loss of one fixed prediction for all samples."""
     ### BEGIN SOLUTION
-    clipped = np.clip(softmax_outputs, 1e-7, 1 - 1e-7)
-    correct_confidences = clipped[range(len(clipped)), class_targets]
-    return np.mean(-np.log(correct_confidences))
+    counts = np.bincount(labels, minlength=n_classes)
+    f = counts[counts > 0] / len(labels)  # frequencies; unseen classes add 0
+    return -np.sum(f * np.log(f))  # entropy H(f): the best q is f (KL = 0)
     ### END SOLUTION''',
     cases=[
-        Case((np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]), np.array([0, 1, 1])),
-             "softmax_outputs=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]], class_targets=[0, 1, 1]"),
-        Case((np.array([[0.0, 1.0]]), np.array([0])), "one sample [[0.0, 1.0]] (confidence 0), class_targets=[0]"),
-        Case((np.array([[0.0, 1.0], [0.5, 0.5]]), np.array([0, 1])),
-             "softmax_outputs=[[0.0, 1.0], [0.5, 0.5]], class_targets=[0, 1]"),
-        Case((np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]), np.array([0, 2])),
-             "softmax_outputs=[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]] (confidence 1), class_targets=[0, 2]"),
-        Case((np.array([[0.0, 0.3, 0.7], [0.2, 0.8, 0.0]], dtype=np.float32), np.array([0, 1])),
-             "float32 softmax_outputs=[[0.0, 0.3, 0.7], [0.2, 0.8, 0.0]], class_targets=[0, 1]"),
+        Case(([0, 1, 2], 3), "labels=[0, 1, 2], n_classes=3 (balanced)"),
+        Case(([0, 0, 0, 1], 2), "labels=[0, 0, 0, 1], n_classes=2"),
+        Case(([0, 1, 1], 3), "labels=[0, 1, 1], n_classes=3 (class 2 never occurs)"),
+        Case((np.array([2, 2, 2, 2]), 3), "labels=np.array([2, 2, 2, 2]), n_classes=3 (one class only)"),
     ],
     hidden_cases=[
-        Case((np.array([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [0.2, 0.3, 0.5]]), np.array([0, 0, 2])),
-             "two confidently wrong samples"),
-        Case((np.array([[0.25, 0.75], [1.0, 0.0], [0.5, 0.5], [0.9, 0.1]]), np.array([1, 1, 0, 0])),
-             "four samples, two classes, one confidence 0"),
+        Case((np.arange(100) % 10, 10), "labels 0-9, ten of each"),
+        Case((np.array([0] * 90 + [1] * 9 + [2]), 4), "90/9/1 labels, n_classes=4"),
     ],
-    reference=_loss.calculate,
-    # Tight enough to tell clipping from adding 1e-7 (they differ by ~1e-7 at confidence 1).
-    compare=lambda actual, expected: close(actual, expected, rtol=1e-6, atol=1e-9)
-    or (np.asarray(expected).dtype == np.float32 and close(actual, expected)),
+    reference=_best_constant_loss,
     mistakes=[
-        Mistake(lambda p, t: np.mean(-np.log(p[range(len(p)), t])), "Your loss is inf (or nan) when a confidence "
-                "is 0: you forgot to clip. Clip to [1e-7, 1 - 1e-7] before the log."),
-        Mistake(lambda p, t: _loss.forward(p, t), "You returned the per-sample losses (forgot the mean): "
-                "return their average, np.mean(...)."),
-        Mistake(lambda p, t: np.mean(-np.log(p[range(len(p)), t] + EPS)), "You added 1e-7 instead of "
-                "clipping: close, but a confidence of 1 then gets a negative loss. Use np.clip."),
+        Mistake(lambda labels, n: np.log(n), "That is the loss of the uniform guess 1/n_classes. With "
+                "unbalanced labels, predicting the label frequencies does better."),
+        Mistake(lambda labels, n: -np.sum(_frequencies(labels, n) * np.log(_frequencies(labels, n))),
+                "Your result is nan: a class that never occurs gives 0 * log(0) = 0 * -inf = nan in NumPy. "
+                "Keep only the classes with a frequency above 0."),
+        Mistake(lambda labels, n: -np.sum(_frequencies(labels, n)[_frequencies(labels, n) > 0]
+                                          * np.log2(_frequencies(labels, n)[_frequencies(labels, n) > 0])),
+                "You measured in bits (log2); the loss uses the natural log."),
     ],
-    match_atol=1e-9,
-    hint="np.clip(softmax_outputs, 1e-7, 1 - 1e-7) first, then pick, -log and mean as in chapter 3.",
-    success="one confidently wrong sample now costs about 16.1, not infinity.",
+    hint="The best q makes the KL term 0, so q = f. Count the labels with np.bincount(labels, "
+         "minlength=n_classes), divide by the number of labels, and take the entropy of that.",
+    success="predicting the label frequencies costs their entropy.",
 )
 
-
-q4 = Exercise(
-    "ch4.q4",
-    title="Debug: clipping that changes the caller's array",
-    kind="debugging",
-    minutes=5,
-    points=2,
-    task="""\
-Find the bug. `clip_predictions_buggy` below returns the right numbers, but
-something else goes wrong for whoever calls it. Run it on an array and print the
-array afterwards. Then write `clip_predictions(y_pred)` that returns `y_pred`
-clipped to `[1e-7, 1 - 1e-7]` and leaves `y_pred` exactly as it was.
-(Try `ch4.q4.check(clip_predictions_buggy)` to see what the check says.)""",
-    setup='''\
-import numpy as np
-
-
-def clip_predictions_buggy(y_pred):
-    """Clip confidences to [1e-7, 1 - 1e-7]. (Buggy!)"""
-    np.clip(y_pred, 1e-7, 1 - 1e-7, out=y_pred)
-    return y_pred''',
-    code='''\
-import numpy as np
-
-
-def clip_predictions(y_pred):
-    """Return y_pred clipped to [1e-7, 1 - 1e-7]; y_pred itself stays unchanged."""
-    ### BEGIN SOLUTION
-    return np.clip(y_pred, 1e-7, 1 - 1e-7)  # no out=: np.clip returns a new array
-    ### END SOLUTION''',
-    cases=[
-        Case((np.array([[0.0, 1.0], [0.3, 0.7]]),), "y_pred=[[0.0, 1.0], [0.3, 0.7]]"),
-        Case((np.array([[0.1, 0.2, 0.3, np.inf, -np.inf]]),), "y_pred=[[0.1, 0.2, 0.3, inf, -inf]]"),
-        Case((np.array([[1.0, 0.0, 0.0]], dtype=np.float32),), "float32 y_pred=[[1.0, 0.0, 0.0]]"),
-        Case((np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4]]),), "y_pred=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4]]"),
-    ],
-    hidden_cases=[
-        Case((np.array([[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]),), "y_pred=[[1.0, 0.0], [0.0, 1.0], [0.5, 0.5]]"),
-        Case((np.array([[0.02, 0.9, 0.08]], dtype=np.float32),), "float32 y_pred=[[0.02, 0.9, 0.08]]"),
-    ],
-    reference=lambda y: np.clip(y, EPS, 1 - EPS),
-    compare=lambda actual, expected: close(actual, expected, rtol=0, atol=1e-9)
-    or (np.asarray(expected).dtype == np.float32 and close(actual, expected, rtol=0, atol=1e-7)),
-    mistakes=[
-        Mistake(lambda y: np.clip(y, EPS, None), "You clipped only the bottom: clip the top to 1 - 1e-7 "
-                "as well, as the frameworks do. (For this loss the top clip changes a loss by at most "
-                "about 1e-7, but binary cross-entropy's log(1 - p) needs it.)"),
-        Mistake(lambda y: y + EPS, "You added 1e-7 instead of clipping: a confidence of 1 becomes 1 + 1e-7 "
-                "and its loss turns negative. Use np.clip."),
-    ],
-    match_atol=1e-9,
-    hint="np.clip(a, low, high) already returns a new array; it is the out= argument that writes into a.",
-    success="np.clip without out= leaves the caller's array alone.",
-)
-
-EXERCISES = [q1, q2, q3, q4]
+EXERCISES = [q1, q2]

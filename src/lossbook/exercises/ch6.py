@@ -1,266 +1,263 @@
-"""Chapter 6 exercises: accuracy."""
+"""Chapter 6 exercises: the Loss class."""
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ..metrics import accuracy
-from ._grading import Case, Exercise, Mistake, same_text
+from ._grading import Case, Exercise, Mistake, close, same_text
 
 _loss = CategoricalCrossentropy()
-_OUT = np.array([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]])
-_OUT_LABEL = "softmax_outputs=[[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]]"
+_BATCH = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
+_BATCH_LABEL = "y_pred=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]"
+_ONE_HOT = np.array([[1, 0, 0], [0, 1, 0], [0, 1, 0]])
 
 
-# --- 6.1: predict which batch has the lower loss, before the chapter prints it -------
+# --- 5.1: predict ln(n) before the chapter explains ln 3 ----------------------------
 
 q1 = Exercise(
     "ch6.q1",
-    title="Predict: hesitant and right, or sure and once wrong?",
+    title="Predict: the loss of a network with no preference",
     kind="predict",
-    minutes=3,
-    place_after="ch06-17",
+    minutes=4,
+    place_after="ch6-19",
     points=1,
-    options=("C", "D", "same"),
     task="""\
-Predict, then read on. The targets are `[0, 1, 1]`. Batch C gives the correct class
-0.36 in every row (right three times, but hesitant). Batch D gives the correct class
-0.98, 0.3 and 0.98 (very sure; sample 1 is wrong, its dog gets 0.6). Which batch has
-the lower loss? Write `lower_loss_batch()` returning `"C"`, `"D"` or `"same"`.""",
+Predict, then read on. The untrained network gave every class a confidence of
+about $1/3$, and its loss came out as `1.0986104`. Before the next section explains
+that number, write `untrained_loss(n_classes)`: the loss of a network that gives
+each of `n_classes` classes exactly the same confidence, for any number of classes.
+What would it be for 10 classes (the digits 0-9)? For 1000?""",
     code='''\
-def lower_loss_batch():
-    """Which batch has the lower mean loss: "C", "D" or "same"?"""
+import math
+
+
+def untrained_loss(n_classes):
+    """Loss of a network that gives each of n_classes classes the same confidence."""
     ### BEGIN SOLUTION
-    # C: -log(0.36) = 1.02 for every sample. D: 0.02 + 1.20 + 0.02 over 3 = 0.42.
-    return "D"
+    return -math.log(1 / n_classes)  # = log(n_classes)
     ### END SOLUTION''',
-    cases=[Case(())],
-    reference=lambda: "D",
-    compare=same_text,
+    cases=[Case((n,), f"n_classes={n}") for n in (3, 2, 10, 1000)],
+    hidden_cases=[Case((n,), f"n_classes={n}") for n in (4, 7, 100, 21843)],
+    reference=lambda n: float(_loss.calculate(np.full((1, n), 1 / n), [0])),
+    compare=lambda actual, expected: close(actual, expected, rtol=1e-4, atol=1e-4),
     mistakes=[
-        Mistake(lambda: "C", "C is more accurate, but each of its samples costs -log(0.36) = "
-                "1.02; D's one mistake costs -log(0.3) = 1.20, and its two sure answers "
-                "almost nothing."),
-        Mistake(lambda: "same", "They have the same predictions on two samples only; work out "
-                "-log of each correct-class confidence and average."),
+        Mistake(lambda n: 1 / n, "That is the confidence in each class, not the loss: "
+                "the loss is -log(1/n)."),
+        Mistake(lambda n: float(np.log10(n)), "You used log base 10; cross-entropy uses the "
+                "natural log."),
+        Mistake(lambda n: float(np.log2(n)), "You used log base 2 (bits); cross-entropy here "
+                "uses the natural log (nats)."),
     ],
-    hint="The loss only looks at the confidence in the correct class: C's are 0.36, 0.36, "
-         "0.36; D's are 0.98, 0.3, 0.98. Average -log of each.",
-    success="the next cell prints both losses.",
+    hint="No preference means every class gets confidence 1 / n_classes, the correct one "
+         "included, for every sample. The mean of equal losses is that loss.",
+    success="the next section explains the number.",
 )
 
 
-# --- 6.2: top-k accuracy -------------------------------------------------------------
+# --- 5.2: predict what 100x larger weights do to the starting loss ------------------
 
-def _top_k(softmax_outputs, class_targets, k):
-    """Reference: is the target among the k largest? Ties go to the lower class index."""
-    p = np.asarray(softmax_outputs)
-    t = np.asarray(class_targets)
-    top = np.argsort(-p, axis=1, kind="stable")[:, :k]
-    return float(np.mean(np.any(top == t[:, None], axis=1)))
-
-
-_FOUR = np.array([[0.1, 0.6, 0.3, 0.0],
-                  [0.5, 0.2, 0.25, 0.05],
-                  [0.05, 0.15, 0.3, 0.5],
-                  [0.4, 0.35, 0.15, 0.1]])
-_FOUR_LABEL = ("softmax_outputs=[[0.1, 0.6, 0.3, 0.0], [0.5, 0.2, 0.25, 0.05], "
-               "[0.05, 0.15, 0.3, 0.5], [0.4, 0.35, 0.15, 0.1]], class_targets=[2, 1, 3, 3]")
+_BIG_WEIGHTS = "above"
 
 q2 = Exercise(
     "ch6.q2",
-    title="Top-k accuracy",
-    kind="practice",
-    minutes=10,
+    title="Predict: weights 100 times larger",
+    kind="predict",
+    minutes=5,
+    place_after="ch6-big-ask",
     points=2,
+    options=("about", "below", "above"),
     task="""\
-Image benchmarks with many classes often report **top-5 accuracy**: a sample counts
-as right when its target is among the 5 classes with the highest confidence. Write
-`top_k_accuracy(softmax_outputs, class_targets, k)`: the fraction of samples whose
-target class is among their `k` most confident classes (`class_targets` holds class
-indices). With `k=1` it must equal the chapter's accuracy. For the chapter's batch
-and `k=2` it is `0.6666666666666666`: sample 1's cat (0.1) is still last. (The
-checks have no ties between confidences.) `np.argsort` sorts each row's class
-indices by confidence.""",
+Predict, then read on. Build the same network from the same random draws, but
+start the weights at `1.0 * np.random.randn(...)` instead of `0.01 * np.random.randn(...)`.
+Where will its starting loss be, compared with $\\ln 3 \\approx 1.0986$?
+
+- `"about"`: about $\\ln 3$ again; the network has still learned nothing;
+- `"below"`: below $\\ln 3$; larger weights make a stronger network;
+- `"above"`: above $\\ln 3$.
+
+Write `big_weights_loss()` returning one of the three words, and a sentence in a
+comment saying why. The next cells build the network and show the answer.""",
     code='''\
-import numpy as np
-
-
-def top_k_accuracy(softmax_outputs, class_targets, k):
-    """Fraction of samples whose target is among their k most confident classes."""
+def big_weights_loss():
+    """Return "about", "below" or "above": where its loss sits, next to ln 3."""
     ### BEGIN SOLUTION
-    top_k = np.argsort(softmax_outputs, axis=1)[:, -k:]  # the k largest, per row
-    hits = np.any(top_k == class_targets[:, np.newaxis], axis=1)
-    return np.mean(hits)
+    # The scores grow 10 000 times, so the confidences stop being 1/3: the network
+    # is confident, but at random. It is wrong on two samples in three, and -log
+    # punishes a confidence pushed down more than it rewards one pushed up.
+    return "above"
     ### END SOLUTION''',
-    cases=[
-        Case((_OUT, np.array([0, 1, 1]), 2), _OUT_LABEL + ", class_targets=[0, 1, 1], k=2"),
-        Case((_OUT, np.array([0, 1, 1]), 1), _OUT_LABEL + ", class_targets=[0, 1, 1], k=1"),
-        Case((_FOUR, np.array([2, 1, 3, 3]), 2), _FOUR_LABEL + ", k=2"),
-        Case((_FOUR, np.array([2, 1, 3, 3]), 3), _FOUR_LABEL + ", k=3"),
-        Case((np.array([[0.3, 0.7]]), np.array([0]), 2), "one sample [[0.3, 0.7]], class_targets=[0], k=2"),
-        Case((_FOUR.astype(np.float32), np.array([0, 0, 0, 0]), 2),
-             "the same four rows as float32, class_targets=[0, 0, 0, 0], k=2"),
-    ],
-    hidden_cases=[
-        Case((_FOUR, np.array([0, 2, 1, 2]), 2), "four samples, class_targets=[0, 2, 1, 2], k=2"),
-        Case((_FOUR, np.array([3, 3, 0, 2]), 4), "four samples, k=4 (every class)"),
-        Case((np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]), np.array([1, 1, 1]), 1),
-             "three samples, two classes, k=1"),
-    ],
-    reference=_top_k,
+    cases=[Case(())],
+    reference=lambda: _BIG_WEIGHTS,
+    compare=same_text,
     mistakes=[
-        Mistake(lambda p, t, k: _top_k(-np.asarray(p), t, k), "You took the k *least* "
-                "confident classes: np.argsort sorts from small to large, so the k largest "
-                "are the last k columns, [:, -k:]."),
-        Mistake(lambda p, t, k: _top_k(p, t, k) * len(t), "You counted the hits; the "
-                "accuracy is their fraction (np.mean of the True/False values)."),
-        Mistake(lambda p, t, k: _top_k(p, t, 1), "You returned the ordinary (top-1) accuracy; "
-                "a sample counts when its target is anywhere among the top k."),
+        Mistake(lambda: "about", "The scores are 10 000 times larger, not just shifted, so "
+                "softmax no longer gives every class 1/3."),
+        Mistake(lambda: "below", "Larger random weights make a network more confident, not "
+                "more right: nothing has been learned yet."),
     ],
-    hint="np.argsort(softmax_outputs, axis=1) gives each row's class indices from least to "
-         "most confident; keep the last k columns. Compare them with "
-         "class_targets[:, np.newaxis] and ask np.any along axis 1.",
-    success="top-1 is accuracy; top-k forgives near misses.",
+    hint="Each layer multiplies by its weights, and ReLU passes a positive factor through. "
+         "What do larger scores do to softmax's confidences? Is the network right more "
+         "often than before?",
+    success="the next cells show why.",
 )
 
 
-# --- 6.3: the constant baseline -------------------------------------------------------
+# --- 5.3: the full formula, for soft targets -------------------------------------
 
-def _baseline(class_targets, n_classes):
-    targets = np.asarray(class_targets)
-    frequencies = np.bincount(targets, minlength=n_classes) / len(targets)
-    outputs = np.tile(frequencies, (len(targets), 1))
-    return accuracy(outputs, targets), float(_loss.calculate(outputs, targets))
+_SOFT = np.array([[0.4, 0.1, 0.5], [0.0, 0.9, 0.1], [0.05, 0.9, 0.05]])
+_SOFT_LABEL = "soft y_true=[[0.4, 0.1, 0.5], [0.0, 0.9, 0.1], [0.05, 0.9, 0.05]]"
+
+_CASES = [
+    Case((_BATCH, _SOFT), _BATCH_LABEL + ", " + _SOFT_LABEL),
+    Case((_BATCH, np.array([0, 1, 1])), _BATCH_LABEL + ", y_true=[0, 1, 1]"),
+    Case((_BATCH, _ONE_HOT), _BATCH_LABEL + ", one-hot y_true=[[1, 0, 0], [0, 1, 0], [0, 1, 0]]"),
+    Case((np.array([[0.0, 1.0], [0.5, 0.5]]), np.array([[0.0, 1.0], [0.3, 0.7]])),
+         "y_pred=[[0.0, 1.0], [0.5, 0.5]] (confidence 0 where the target is 0), "
+         "soft y_true=[[0.0, 1.0], [0.3, 0.7]]"),
+    Case((np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]])),
+         "one sample y_pred=[[0.0, 1.0]] (confidence 0), soft y_true=[[0.5, 0.5]]"),
+    Case((np.array([[1.0, 0.0, 0.0], [0.2, 0.3, 0.5]], dtype=np.float32),
+          np.array([[0.9, 0.05, 0.05], [0.0, 0.0, 1.0]], dtype=np.float32)),
+         "float32 y_pred=[[1.0, 0.0, 0.0], [0.2, 0.3, 0.5]] (confidence 1), "
+         "soft y_true=[[0.9, 0.05, 0.05], [0.0, 0.0, 1.0]]"),
+]
+_HIDDEN = [
+    Case((np.array([[0.25, 0.25, 0.25, 0.25]]), np.array([[0.1, 0.2, 0.3, 0.4]])),
+         "y_pred=[[0.25, 0.25, 0.25, 0.25]], soft y_true=[[0.1, 0.2, 0.3, 0.4]]"),
+    Case((np.array([[0.6, 0.4], [0.1, 0.9], [0.5, 0.5]]), np.array([1, 1, 0])),
+         "y_pred=[[0.6, 0.4], [0.1, 0.9], [0.5, 0.5]], y_true=[1, 1, 0]"),
+    Case((np.array([[0.7, 0.2, 0.1], [0.3, 0.3, 0.4]]), np.array([[0.95, 0.025, 0.025],
+                                                               [0.025, 0.025, 0.95]])),
+         "y_pred=[[0.7, 0.2, 0.1], [0.3, 0.3, 0.4]], label-smoothed y_true"),
+]
 
 
-def _uniform(class_targets, n_classes):
-    return 1 / n_classes, float(np.log(n_classes))
+def _clipped(y_pred):
+    return np.clip(y_pred, 1e-7, 1 - 1e-7)
 
 
-def _sure_of_majority(class_targets, n_classes):
-    targets = np.asarray(class_targets)
-    outputs = np.eye(n_classes)[np.full(len(targets), np.argmax(np.bincount(targets)))]
-    return accuracy(outputs, targets), float(_loss.calculate(outputs, targets))
+def _log_outside(y_pred, y_true):
+    p = _clipped(y_pred)
+    picked = p[range(len(p)), y_true] if y_true.ndim == 1 else np.sum(p * y_true, axis=1)
+    return -np.log(picked)
+
+
+def _unclipped(y_pred, y_true):
+    if y_true.ndim == 1:
+        return -np.log(y_pred[range(len(y_pred)), y_true])
+    return -np.sum(y_true * np.log(y_pred), axis=1)
+
+
+def _sum_axis0(y_pred, y_true):
+    if y_true.ndim == 1:
+        return -np.log(_clipped(y_pred)[range(len(y_pred)), y_true])
+    return -np.sum(y_true * np.log(_clipped(y_pred)), axis=0)
 
 
 q3 = Exercise(
     "ch6.q3",
-    title="The score to beat: a model that ignores its input",
+    title="Soft targets: the full formula",
     kind="practice",
-    minutes=12,
-    points=3,
+    minutes=10,
+    points=2,
     task="""\
-A model that ignores its input can still learn one thing: how common each class is.
-The best such model outputs, for every sample, the same row of confidences, the
-class frequencies of the targets (for targets `[0, 0, 0, 1]` that row is
-`[0.75, 0.25]`). Write `constant_baseline(class_targets, n_classes)` returning
-`(accuracy, loss)` of that model on `class_targets`.
+The chapter's `forward` picks with a multiply-and-sum and takes the log after:
+$-\\log \\sum_j y_{ij}\\,\\hat y_{ij}$. For a one-hot row that is the same as the
+full formula $L_i = -\\sum_j y_{ij} \\log \\hat y_{ij}$, but for a **soft** target
+such as `[0.4, 0.1, 0.5]` it is not (you saw the two numbers differ above).
 
-Work out the numbers for `[0, 0, 0, 1]` by hand first. What does the baseline give
-on the spiral data, with 100 samples of each class, and what does that say about
-the untrained network's `acc: 0.34` and `loss: 1.0986104`? Every trained model
-should beat this baseline. (`np.bincount` counts how often each class occurs.)""",
+Write `soft_forward(y_pred, y_true)` returning the per-sample losses of the full
+formula (a 1-D array, one loss per row). Clip the confidences to
+`[1e-7, 1 - 1e-7]` as the chapter does, accept class indices (1-D) as well as
+one-hot or soft rows (2-D), and leave the caller's arrays unchanged.""",
     code='''\
 import numpy as np
 
 
-def constant_baseline(class_targets, n_classes):
-    """(accuracy, loss) of the model that always outputs the class frequencies."""
+def soft_forward(y_pred, y_true):
+    """Per-sample -sum_j y_ij log(yhat_ij); y_true: indices (n,) or rows (n, k)."""
     ### BEGIN SOLUTION
-    frequencies = np.bincount(class_targets, minlength=n_classes) / len(class_targets)
-    accuracy = frequencies.max()  # it always predicts the most common class
-    # Each sample's loss is -log(frequency of its class); average over the samples.
-    loss = np.mean(-np.log(frequencies[class_targets]))
-    # Spiral data, 100 per class: (1/3, ln 3). The untrained network's 0.34 and
-    # 1.0986104 sit right at this baseline: it has learned nothing yet.
-    return accuracy, loss
+    y_pred_clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    if len(y_true.shape) == 1:
+        return -np.log(y_pred_clipped[range(len(y_pred_clipped)), y_true])
+    return -np.sum(y_true * np.log(y_pred_clipped), axis=1)
     ### END SOLUTION''',
-    cases=[
-        Case((np.array([0, 0, 0, 1]), 2), "class_targets=[0, 0, 0, 1], n_classes=2"),
-        Case((np.array([0, 1, 1]), 3), "class_targets=[0, 1, 1], n_classes=3 (class 2 never occurs)"),
-        Case((np.repeat(np.arange(3), 100), 3), "spiral targets: 100 of each of 3 classes"),
-        Case((np.array([2]), 3), "one sample class_targets=[2], n_classes=3"),
-        Case((np.array([0, 1, 2, 2, 2, 1, 2, 2, 0, 2]), 4),
-             "class_targets=[0, 1, 2, 2, 2, 1, 2, 2, 0, 2], n_classes=4"),
-    ],
-    hidden_cases=[
-        Case((np.array([1, 1, 1, 1, 1, 1, 1, 1, 1, 0]), 2), "nine 1s and one 0, n_classes=2"),
-        Case((np.repeat(np.arange(10), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 10),
-             "ten classes with counts 1..10"),
-    ],
-    reference=_baseline,
+    cases=_CASES,
+    hidden_cases=_HIDDEN,
+    reference=_loss.forward,
     mistakes=[
-        Mistake(_uniform, "That is a model that gives every class 1/n_classes: it has not "
-                "looked at how common each class is. Use the class frequencies."),
-        Mistake(_sure_of_majority, "That model is 100% sure of the most common class: same "
-                "accuracy, but every other sample costs -log(1e-7) = 16.1. Output the "
-                "frequencies instead."),
-        Mistake(lambda t, n: (_baseline(t, n)[0] * len(t), _baseline(t, n)[1]),
-                "Your accuracy is a count; divide by the number of samples."),
+        Mistake(_log_outside, "You summed first and took the log after: -log(sum y*p) is "
+                "the one-hot shortcut. For soft targets the log goes inside the sum."),
+        Mistake(lambda p, t: _loss.calculate(p, t), "You returned the mean: forward returns "
+                "one loss per sample (Loss.calculate takes the mean)."),
+        Mistake(_unclipped, "Your loss is inf or nan when a confidence is 0 (0 * log 0 is "
+                "nan): clip to [1e-7, 1 - 1e-7] before the log."),
+        Mistake(_sum_axis0, "You summed along axis 0 (down the samples); sum along axis 1, "
+                "across each sample's classes."),
     ],
-    hint="frequencies = np.bincount(class_targets, minlength=n_classes) / len(class_targets). "
-         "Every row predicts the most common class. A sample of class k has confidence "
-         "frequencies[k] in its correct class.",
-    success="a trained model must beat this baseline.",
+    hint="Take np.log of the whole clipped array first, multiply by y_true, then sum "
+         "each row (axis=1). Class indices still work as in the chapter.",
+    success="this is lb.CategoricalCrossentropy's forward for soft targets.",
 )
 
 
-_TARGETS = np.array([0, 1])
-
-
-def _disagree(batches):
-    try:
-        batch_a, batch_b = batches
-        batch_a = np.asarray(batch_a, dtype=np.float64)
-        batch_b = np.asarray(batch_b, dtype=np.float64)
-    except (TypeError, ValueError):
-        return "Return two batches, e.g. `return batch_a, batch_b`, each a 2-D array of probabilities."
-    for name, batch in (("batch_a", batch_a), ("batch_b", batch_b)):
-        if batch.ndim != 2 or batch.shape[0] != 2 or batch.shape[1] < 2:
-            return f"{name} must have 2 rows (one per sample) and at least 2 classes; its shape is {batch.shape}."
-        if np.isnan(batch).any() or batch.min() < 0 or not np.allclose(batch.sum(axis=1), 1):
-            return f"Each row of {name} must be a softmax output: non-negative numbers that sum to 1."
-    acc_a, acc_b = accuracy(batch_a, _TARGETS), accuracy(batch_b, _TARGETS)
-    loss_a, loss_b = _loss.calculate(batch_a, _TARGETS), _loss.calculate(batch_b, _TARGETS)
-    if not acc_a > acc_b:
-        return f"batch_a must have the higher accuracy; accuracies are a: {acc_a}, b: {acc_b}."
-    if not loss_a > loss_b:
-        return (f"batch_a must also have the higher loss; losses are a: {loss_a:.4f}, b: {loss_b:.4f}. "
-                "Make batch_a right but unsure, and batch_b very confident where it is right.")
-    return None
-
+# --- 5.4: debugging the axis --------------------------------------------------------
 
 q4 = Exercise(
     "ch6.q4",
-    title="Make loss and accuracy disagree",
-    kind="predict",
-    minutes=8,
-    points=2,
+    title="Debug: one-hot targets give nonsense",
+    kind="debugging",
+    minutes=5,
+    points=1,
     task="""\
-Construct, then check. With targets `[0, 1]` (two samples), write
-`disagreeing_batches()` returning two batches of softmax outputs, `batch_a, batch_b`
-(each 2 rows, one per sample), such that **batch_a has the higher accuracy but also
-the higher loss**. Predict the accuracies and losses of your batches before you run
-the check.""",
+Find the bug. `forward_buggy` below works for class indices but gives wrong
+per-sample losses for one-hot targets. Run it on the chapter's batch in both target
+forms, look at the shapes, then write the fixed version as
+`forward_fixed(y_pred, y_true)`.""",
+    setup='''\
+import numpy as np
+
+
+def forward_buggy(y_pred, y_true):
+    """Per-sample categorical cross-entropy. (Buggy for one-hot targets!)"""
+    y_pred_clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    if len(y_true.shape) == 1:
+        correct_confidences = y_pred_clipped[range(len(y_pred)), y_true]
+    elif len(y_true.shape) == 2:
+        correct_confidences = np.sum(y_pred_clipped * y_true, axis=0)
+    return -np.log(correct_confidences)''',
     code='''\
 import numpy as np
 
 
-def disagreeing_batches():
-    """Return (batch_a, batch_b): a is more accurate than b, yet has the higher loss."""
+def forward_fixed(y_pred, y_true):
+    """Per-sample categorical cross-entropy; y_true indices (n,) or one-hot (n, k)."""
     ### BEGIN SOLUTION
-    # a: right twice, but unsure: accuracy 1.0, loss 0.916
-    batch_a = np.array([[0.4, 0.3, 0.3],
-                        [0.3, 0.4, 0.3]])
-    # b: right and sure, then wrong but close: accuracy 0.5, loss 0.41
-    batch_b = np.array([[0.98, 0.01, 0.01],
-                        [0.5, 0.45, 0.05]])
-    return batch_a, batch_b
+    clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    if len(y_true.shape) == 1:
+        picked = clipped[range(len(y_pred)), y_true]
+    elif len(y_true.shape) == 2:
+        picked = np.sum(clipped * y_true, axis=1)  # axis=0 summed down the samples
+    return -np.log(picked)
     ### END SOLUTION''',
-    cases=[Case(())],
-    validate=_disagree,
-    hint="Loss is paid on the confidence in the correct class, accuracy only on the argmax: an argmax that is "
-         "barely right costs almost as much loss as one that is barely wrong.",
-    success="more accurate, yet a higher loss.",
+    cases=[_CASES[2], _CASES[1],
+           Case((_CASES[5].args[0], np.array([[1.0, 0, 0], [0, 0, 1.0]], dtype=np.float32)),
+                "float32 y_pred=[[1.0, 0.0, 0.0], [0.2, 0.3, 0.5]] (confidence 1), "
+                "one-hot y_true=[[1, 0, 0], [0, 0, 1]]")],
+    hidden_cases=[
+        Case((np.array([[0.6, 0.4], [0.1, 0.9]]), np.array([[0, 1], [0, 1]])),
+             "y_pred=[[0.6, 0.4], [0.1, 0.9]], one-hot y_true=[[0, 1], [0, 1]]"),
+    ],
+    reference=_loss.forward,
+    mistakes=[
+        Mistake(lambda p, t: _loss.calculate(p, t), "You returned the mean: forward returns "
+                "one loss per sample (Loss.calculate takes the mean)."),
+        Mistake(lambda p, t: _log_outside(p, t) if t.ndim == 1 else
+                -np.log(np.sum(_clipped(p) * t, axis=0)),
+                "For one-hot targets you summed along axis 0 (down the samples); sum along "
+                "axis 1, across each sample's classes."),
+    ],
+    hint="Print np.sum(y_pred_clipped * y_true, axis=0) for the chapter's batch: is that one "
+         "number per sample, or one per class?",
+    success="axis=1 gives one number per sample.",
 )
 
 EXERCISES = [q1, q2, q3, q4]

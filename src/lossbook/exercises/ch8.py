@@ -1,227 +1,181 @@
-"""Chapter 8 exercises: logits and pitfalls."""
+"""Chapter 8 exercises: what frameworks report."""
 import numpy as np
 
-from ..activations import Softmax
 from ..losses import CategoricalCrossentropy
 from ._grading import Case, Exercise, Mistake, same_text
 
 _loss = CategoricalCrossentropy()
-_logits_loss = CategoricalCrossentropy(from_logits=True)
 
 
-def _softmax(z):
-    return Softmax().forward(np.asarray(z, dtype=np.float64))
+def _sizes(batch_losses, n_samples, batch_size):
+    starts = batch_size * np.arange(len(batch_losses))
+    return np.minimum(batch_size, n_samples - starts)
 
 
-def _smoothed(targets, alpha):
-    targets = np.asarray(targets, dtype=np.float64)
-    return (1 - alpha) * targets + alpha / targets.shape[1]
-
-
-def _smoothed_loss(logits, targets, alpha):
-    return _logits_loss.calculate(np.asarray(logits, dtype=np.float64), _smoothed(targets, alpha))
-
-
-_HUGE = np.array([[1000.0, 0.0, -1000.0]])
-
-q3 = Exercise(
-    "ch8.q3",
-    title="Soft targets and label smoothing, from logits",
-    kind="practice",
-    minutes=12,
-    points=3,
-    task="""\
-Write `smoothed_loss_from_logits(logits, targets, alpha)`: the mean categorical
-cross-entropy computed from logits (shape `(n, K)`) against targets of the same
-shape, one-hot or soft, after **label smoothing** the targets by `alpha`:
-$(1 - \\alpha)\\,y + \\alpha / K$. Work in log space (log-sum-exp), so that logits like
-`[[1000, 0, -1000]]` give a finite, exact loss: $\\log\\hat y_j = z_j - \\operatorname{logsumexp}(z)$.
-Keras's `CategoricalCrossentropy(from_logits=True, label_smoothing=alpha)` computes
-the same number.""",
-    code='''\
-import numpy as np
-
-
-def smoothed_loss_from_logits(logits, targets, alpha):
-    """Mean cross-entropy from logits, targets (one-hot or soft) label-smoothed."""
-    ### BEGIN SOLUTION
-    n_classes = logits.shape[1]
-    smoothed = (1 - alpha) * targets + alpha / n_classes
-    top = np.max(logits, axis=1, keepdims=True)
-    log_sum_exp = top + np.log(np.sum(np.exp(logits - top), axis=1, keepdims=True))
-    log_probs = logits - log_sum_exp                 # log softmax, never log(0)
-    return np.mean(-np.sum(smoothed * log_probs, axis=1))
-    ### END SOLUTION''',
-    cases=[
-        Case((np.array([[2.0, 1.0, 0.1]]), np.array([[1.0, 0.0, 0.0]]), 0.0),
-             "logits=[[2.0, 1.0, 0.1]], targets=[[1, 0, 0]], alpha=0.0"),
-        Case((np.array([[2.0, 1.0, 0.1], [0.5, 0.5, 3.0]]), np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]), 0.1),
-             "logits=[[2.0, 1.0, 0.1], [0.5, 0.5, 3.0]], targets=[[0, 1, 0], [0, 0, 1]], alpha=0.1"),
-        Case((np.array([[0.2, -0.3, 1.0]]), np.array([[0.4, 0.1, 0.5]]), 0.0),
-             "logits=[[0.2, -0.3, 1.0]], soft targets=[[0.4, 0.1, 0.5]], alpha=0.0"),
-        Case((_HUGE, np.array([[0.0, 1.0, 0.0]]), 0.1), "logits=[[1000.0, 0.0, -1000.0]], targets=[[0, 1, 0]], alpha=0.1"),
-        Case((np.array([[1.0, -1.0], [0.0, 4.0]], dtype=np.float32), np.array([[1.0, 0.0], [1.0, 0.0]], dtype=np.float32),
-              0.2), "float32 logits=[[1.0, -1.0], [0.0, 4.0]], targets=[[1, 0], [1, 0]], alpha=0.2"),
-    ],
-    hidden_cases=[
-        Case((np.array([[3.0, 0.0, -3.0, 1.0]]), np.array([[0.25, 0.25, 0.25, 0.25]]), 0.3),
-             "logits=[[3.0, 0.0, -3.0, 1.0]], uniform targets, alpha=0.3"),
-        Case((np.array([[-1000.0, 1000.0]]), np.array([[1.0, 0.0]]), 0.05), "logits=[[-1000.0, 1000.0]], alpha=0.05"),
-    ],
-    reference=_smoothed_loss,
-    mistakes=[
-        Mistake(lambda z, y, a: _logits_loss.calculate(z, y), "You forgot the label smoothing: mix the targets "
-                "first, (1 - alpha) * targets + alpha / K."),
-        Mistake(lambda z, y, a: _logits_loss.calculate(z, (1 - a) * y + a), "You added alpha to every class "
-                "instead of alpha / K: the smoothed targets no longer sum to 1."),
-        Mistake(lambda z, y, a: _logits_loss.calculate(z, (1 - a) * y + a / (z.shape[1] - 1)),
-                "You spread alpha over the K - 1 wrong classes; Keras (and this exercise) use alpha / K for "
-                "every class, the correct one too."),
-        Mistake(lambda z, y, a: np.mean(-np.sum(_smoothed(y, a) * np.log(_softmax(z)), axis=1)),
-                "Softmax then log gives log(0) = -inf for huge logits: stay in log space, "
-                "log_probs = logits - logsumexp(logits)."),
-        Mistake(lambda z, y, a: _loss.calculate(_softmax(z), _smoothed(y, a)), "You took softmax, clipped and "
-                "then the log: the clip caps the loss. Stay in log space: logits - logsumexp(logits)."),
-        Mistake(lambda z, y, a: _logits_loss.forward(z, _smoothed(y, a)), "You returned the per-sample losses "
-                "(forgot the mean): return their average."),
-    ],
-    hint="log softmax(z) = z - (max(z) + log(sum(exp(z - max(z))))). Keep keepdims=True, then -sum(y * log_probs).",
-    success="label smoothing, soft targets and huge logits, all exact.",
-)
-
-
-def _fd_gradient(logits, class_targets, h=1e-6):
-    """Central finite differences of the mean loss from logits, one logit at a time."""
-    logits = np.asarray(logits, dtype=np.float64)
-    grad = np.zeros_like(logits)
-    for index in np.ndindex(logits.shape):
-        step = np.zeros_like(logits)
-        step[index] = h
-        above = _logits_loss.calculate(logits + step, class_targets)
-        below = _logits_loss.calculate(logits - step, class_targets)
-        grad[index] = (above - below) / (2 * h)
-    return grad
-
-
-def _one_hot(logits, t):
-    return np.eye(np.shape(logits)[1])[t]
-
-
-q4 = Exercise(
-    "ch8.q4",
-    title="The gradient from logits, checked by finite differences",
-    kind="practice",
-    minutes=12,
-    points=3,
-    task="""\
-Write `logit_gradient(logits, class_targets)`: the gradient of the **mean** loss
-from logits (shape `(n, K)`, sparse targets) with respect to every logit, an array
-of the same shape. Chapter 7's box derives it: softmax minus the one-hot target,
-divided by `n`. The check compares your array with a **finite-difference**
-gradient of `lossbook`'s loss: it nudges one logit at a time by `h = 1e-6` up and
-down and measures the change of the loss. Try that yourself first for one logit,
-and compare.""",
-    code='''\
-import numpy as np
-
-
-def logit_gradient(logits, class_targets):
-    """d(mean loss)/d(logits) for sparse targets: (softmax - one-hot) / n."""
-    ### BEGIN SOLUTION
-    shifted = np.exp(logits - np.max(logits, axis=1, keepdims=True))
-    grad = shifted / np.sum(shifted, axis=1, keepdims=True)  # softmax, a new array
-    grad[np.arange(len(logits)), class_targets] -= 1  # minus the one-hot target
-    return grad / len(logits)  # the mean over the batch
-    ### END SOLUTION''',
-    cases=[
-        Case((np.array([[2.0, 1.0, 0.1]]), np.array([0])), "logits=[[2.0, 1.0, 0.1]] (one sample), class_targets=[0]"),
-        Case((np.array([[2.0, 1.0, 0.1], [0.5, -0.5, 3.0]]), np.array([1, 2])),
-             "logits=[[2.0, 1.0, 0.1], [0.5, -0.5, 3.0]], class_targets=[1, 2]"),
-        Case((np.array([[0.0, 30.0, 0.0]]), np.array([0])), "logits=[[0.0, 30.0, 0.0]] (gap 30), class_targets=[0]"),
-    ],
-    hidden_cases=[
-        Case((np.array([[1.0, 2.0], [3.0, -1.0], [0.0, 0.0]]), np.array([0, 0, 1])),
-             "logits=[[1, 2], [3, -1], [0, 0]], class_targets=[0, 0, 1]"),
-    ],
-    reference=_fd_gradient,
-    mistakes=[
-        Mistake(lambda z, t: (_softmax(z) - _one_hot(z, t)), "That is the gradient of the SUM of the losses: "
-                "the mean divides it by n, the number of samples."),
-        Mistake(lambda z, t: (_one_hot(z, t) - _softmax(z)) / len(z), "Your sign is flipped: the gradient is "
-                "softmax minus the target (raising the correct logit lowers the loss)."),
-        Mistake(lambda z, t: _softmax(z) / len(z), "You forgot to subtract the one-hot target from softmax."),
-    ],
-    hint="Start from softmax(logits) (a new array), subtract 1 at each row's target column, divide by n.",
-    success="softmax minus target, divided by n, as finite differences say.",
-)
-
-
-q1 = Exercise(
-    "ch8.q1",
-    title="Predict: the gradient of the clipped loss at a logit gap of 30",
-    kind="predict",
-    minutes=3,
-    points=1,
-    place_after="ch08-cap-md",
-    options=("about 1", "about 0.5", "exactly 0"),
-    task="""\
-Predict before you run the next cells. Logits `[0, 30, 0]`, correct class 0: a
-wrong class leads by 30. Softmax first, then the clipped loss of chapter 4. By how
-much does that loss change per unit of the gap (its gradient with respect to the
-gap)? Write `clipped_gradient_at_30()` returning `"about 1"`, `"about 0.5"` or
-`"exactly 0"`.""",
-    code='''\
-def clipped_gradient_at_30():
-    """Return "about 1", "about 0.5" or "exactly 0"."""
-    ### BEGIN SOLUTION
-    return "exactly 0"  # confidence ~1e-13 is clipped to 1e-7: the loss is flat
-    ### END SOLUTION''',
-    cases=[Case(())],
-    reference=lambda: "exactly 0",
-    compare=same_text,
-    mistakes=[
-        Mistake(lambda: "about 1", "That is the gradient of the exact loss from logits. The clipped loss is "
-                "stuck at -log(1e-7) = 16.12 once the gap passes about 16, so its gradient is 0."),
-        Mistake(lambda: "about 0.5", "The correct confidence is about e^-30, far below 1e-7; clipping holds it "
-                "at 1e-7, so the loss does not move at all."),
-    ],
-    hint="Softmax gives the correct class about e^-30 ≈ 1e-13. What does clipping to 1e-7 do to it?",
-    success="past a gap of ~16 the clipped loss is flat: no gradient.",
-)
+def _reported(batch_losses, n_samples, batch_size):
+    return np.average(batch_losses, weights=_sizes(batch_losses, n_samples, batch_size))
 
 
 q2 = Exercise(
     "ch8.q2",
-    title="Predict: probabilities passed as logits",
+    title="The epoch loss Keras reports, short last batch included",
+    kind="practice",
+    minutes=10,
+    points=2,
+    task="""\
+An epoch of `n_samples` samples is cut into batches of `batch_size`, in order; the
+last batch holds whatever is left, so it can be smaller. You get the loss of every
+batch, in order (`batch_losses`, one number per batch). Write
+`reported_epoch_loss(batch_losses, n_samples, batch_size)`: the loss Keras prints for
+the epoch, the mean of the batch losses weighted by the number of samples in each
+batch. For example 60 samples in batches of 16 make batches of 16, 16, 16 and 12.""",
+    code='''\
+import numpy as np
+
+
+def reported_epoch_loss(batch_losses, n_samples, batch_size):
+    """Batch-size-weighted mean of the batch losses (the last batch may be smaller)."""
+    ### BEGIN SOLUTION
+    batch_losses = np.asarray(batch_losses, dtype=np.float64)
+    starts = batch_size * np.arange(len(batch_losses))  # first sample of each batch
+    sizes = np.minimum(batch_size, n_samples - starts)  # the last one may be short
+    return np.sum(batch_losses * sizes) / np.sum(sizes)
+    ### END SOLUTION''',
+    cases=[
+        Case((np.array([0.9, 0.7, 0.5, 0.4]), 60, 16), "batch_losses=[0.9, 0.7, 0.5, 0.4], n_samples=60, batch_size=16"),
+        Case((np.array([1.2, 0.3]), 33, 32), "batch_losses=[1.2, 0.3], n_samples=33, batch_size=32 (a last batch of 1)"),
+        Case((np.array([0.8]), 10, 32), "batch_losses=[0.8], n_samples=10, batch_size=32 (one sample batch of 10)"),
+        Case((np.array([0.6, 0.2, 0.1], dtype=np.float32), 30, 10),
+             "float32 batch_losses=[0.6, 0.2, 0.1], n_samples=30, batch_size=10 (equal batches)"),
+    ],
+    hidden_cases=[
+        Case((np.array([2.0, 1.0, 0.5]), 21, 10), "batch_losses=[2.0, 1.0, 0.5], n_samples=21, batch_size=10"),
+        Case((np.array([0.25, 0.75]), 100, 64), "batch_losses=[0.25, 0.75], n_samples=100, batch_size=64"),
+    ],
+    reference=_reported,
+    mistakes=[
+        Mistake(lambda losses, n, bs: np.mean(losses), "You took the plain mean of the batch losses: that "
+                "counts the short last batch as much as a full one. Weight each batch by its size."),
+        Mistake(lambda losses, n, bs: np.sum(losses) * bs / n, "You gave every batch, the last one too, the "
+                "weight batch_size: the last batch holds only n_samples - (number of batches - 1) * batch_size."),
+        Mistake(lambda losses, n, bs: np.sum(losses * _sizes(losses, n, bs)), "You returned the weighted sum: "
+                "divide it by the number of samples."),
+    ],
+    hint="The batch sizes are np.minimum(batch_size, n_samples - batch_size * np.arange(number of batches)).",
+    success="a short last batch counts less, as in Keras's loss tracker.",
+)
+
+
+def _binary(p, y):
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return np.mean(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p), axis=1))
+
+
+def _nnfs_shortcut(p, y):
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return np.mean(-np.log(np.sum(y * p, axis=1)))
+
+
+_BATCH = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
+
+q3 = Exercise(
+    "ch8.q3",
+    title="Debug: the binary formula in disguise",
+    kind="debugging",
+    minutes=6,
+    points=2,
+    task="""\
+Find the bug. `categorical_loss_buggy` below is meant to be the mean categorical
+cross-entropy for one-hot (or soft) targets, the loss Keras's
+`CategoricalCrossentropy` computes, but it gives a larger number than
+`lossbook.CategoricalCrossentropy().calculate` for chapter 3's batch. Which loss
+does it really compute? Write the fixed version as `categorical_loss(y_pred, y_true)`;
+it must also be right for a soft target such as `[0.4, 0.1, 0.5]`.""",
+    setup='''\
+import numpy as np
+
+
+def categorical_loss_buggy(y_pred, y_true):
+    """Mean categorical cross-entropy, one-hot targets. (Buggy!)"""
+    y_pred = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    terms = y_true * np.log(y_pred) + (1 - y_true) * np.log(1 - y_pred)
+    return np.mean(-np.sum(terms, axis=1))''',
+    code='''\
+import numpy as np
+
+
+def categorical_loss(y_pred, y_true):
+    """Mean categorical cross-entropy for one-hot or soft targets."""
+    ### BEGIN SOLUTION
+    clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+    per_sample = -np.sum(y_true * np.log(clipped), axis=1)  # no (1 - y) * log(1 - p)
+    return np.mean(per_sample)
+    ### END SOLUTION''',
+    cases=[
+        Case((_BATCH, np.array([[1.0, 0, 0], [0, 1.0, 0], [0, 1.0, 0]])),
+             "y_pred=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]], y_true=[[1, 0, 0], [0, 1, 0], [0, 1, 0]]"),
+        Case((np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[1.0, 0.0], [1.0, 0.0]])),
+             "y_pred=[[0.0, 1.0], [1.0, 0.0]] (confidence 0 and 1), y_true=[[1, 0], [1, 0]]"),
+        Case((np.array([[0.3, 0.2, 0.5]]), np.array([[0.4, 0.1, 0.5]])), "y_pred=[[0.3, 0.2, 0.5]], soft y_true=[[0.4, 0.1, 0.5]]"),
+        Case((_BATCH.astype(np.float32), np.array([[0, 0, 1.0], [1.0, 0, 0], [0, 1.0, 0]], dtype=np.float32)),
+             "float32 y_pred=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]], y_true=[[0, 0, 1], [1, 0, 0], [0, 1, 0]]"),
+    ],
+    hidden_cases=[
+        Case((np.array([[0.25, 0.25, 0.5], [0.6, 0.3, 0.1]]), np.array([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]])),
+             "y_pred=[[0.25, 0.25, 0.5], [0.6, 0.3, 0.1]], y_true=[[0, 0.5, 0.5], [1, 0, 0]]"),
+    ],
+    reference=_loss.calculate,
+    mistakes=[
+        Mistake(_binary, "You summed the binary cross-entropy formula y*log(p) + (1-y)*log(1-p) over the classes "
+                "(that is multi-label loss); categorical cross-entropy keeps only -sum(y*log(p))."),
+        Mistake(_nnfs_shortcut, "You wrote the nnfs shortcut -log(sum(y * p)): right for one-hot targets, but "
+                "for a soft target the log of a sum is not the sum of the logs. Use -sum(y * log(p))."),
+        Mistake(lambda p, y: np.mean(-np.sum(y * np.log(p), axis=1)), "Your loss is inf (or nan) when a "
+                "confidence is 0: you forgot to clip. Clip to [1e-7, 1 - 1e-7] before the log."),
+    ],
+    hint="Categorical cross-entropy has one term per class: y * log(p). What is the second term doing there?",
+    success="(1 - y) * log(1 - p) belongs to binary cross-entropy.",
+)
+
+
+def _smaller():
+    y_pred = np.array([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]])
+    correct = y_pred[[0, 1], [1, 2]]
+    clip = np.mean(-np.log(np.clip(correct, 1e-7, 1 - 1e-7)))
+    add = np.mean(-np.log(correct + 1e-7))
+    return "add" if add < clip else "clip" if clip < add else "the same"
+
+
+q1 = Exercise(
+    "ch8.q1",
+    title="Predict: clip or add, which loss is smaller?",
     kind="predict",
     minutes=3,
     points=1,
-    place_after="ch08-twice-md",
-    options=("higher", "lower", "the same"),
+    place_after="ch8-clip-md",
+    options=("clip", "add", "the same"),
     task="""\
-Predict before you run the next cell. A model already outputs probabilities
-`[0.7, 0.1, 0.2]` (target 0, true loss `0.357`), but they go into a loss that
-expects logits (`from_logits=True`), so softmax is applied a second time. Is the
-reported loss `"higher"`, `"lower"` or `"the same"`? Write `double_softmax_effect()`
-returning one of those strings.""",
+Predict before you run the next cell. For `y_true = [1, 2]` and
+`y_pred = [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]`, which mean loss is smaller: clipping
+the correct confidences to `[1e-7, 1 - 1e-7]`, or adding `1e-7` to them? Write
+`smaller_loss()` returning `"clip"`, `"add"` or `"the same"`.""",
     code='''\
-def double_softmax_effect():
-    """Return "higher", "lower" or "the same"."""
+def smaller_loss():
+    """Return "clip", "add" or "the same"."""
     ### BEGIN SOLUTION
-    return "higher"  # softmax([0.7, 0.1, 0.2]) = [0.46, 0.25, 0.28]: loss 0.768
+    return "add"  # adding 1e-7 raises 0.95 and 0.1 a little; clipping leaves them alone
     ### END SOLUTION''',
     cases=[Case(())],
-    reference=lambda: "higher" if _logits_loss.calculate([[0.7, 0.1, 0.2]], [0])
-    > _loss.calculate([[0.7, 0.1, 0.2]], [0]) else "lower",
+    reference=_smaller,
     compare=same_text,
     mistakes=[
-        Mistake(lambda: "lower", "Softmax of numbers between 0 and 1 is much flatter: [0.46, 0.25, 0.28]. "
-                "The correct class loses confidence, so the loss rises to 0.768."),
-        Mistake(lambda: "the same", "Softmax changes the numbers: softmax([0.7, 0.1, 0.2]) = [0.46, 0.25, 0.28], "
-                "flatter, so the loss rises to 0.768."),
+        Mistake(lambda: "clip", "Clipping changes nothing here: 0.95 and 0.1 already lie inside "
+                "[1e-7, 1 - 1e-7]. Adding 1e-7 raises both, and a larger p has a smaller -log(p)."),
+        Mistake(lambda: "the same", "They differ in the 7th digit: adding 1e-7 raises every confidence, so "
+                "every -log(p) shrinks by about 1e-7 / p, while clipping leaves 0.95 and 0.1 alone."),
     ],
-    hint="Compute np.exp([0.7, 0.1, 0.2]) / np.exp([0.7, 0.1, 0.2]).sum() in your head: are the values close?",
-    success="softmax twice flattens the output and inflates the loss.",
+    hint="Does clipping change 0.95 or 0.1 at all? Does adding 1e-7 change them?",
+    success="adding epsilon moves every confidence; clipping only the extremes.",
 )
 
-EXERCISES = [q1, q2, q3, q4]
+EXERCISES = [q1, q2, q3]
