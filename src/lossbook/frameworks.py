@@ -1,4 +1,4 @@
-"""Keras and PyTorch for chapters 8 and 9, or one line saying how to get them.
+"""Keras and PyTorch for chapters 5 and 8-11, or one line saying how to get them.
 
 The chapters import the frameworks themselves (``import keras``, ``import torch``)
 so that every number they attribute to a framework is printed by that framework.
@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 
 INSTALL = "pip install -r requirements-frameworks.txt"
 FRAMEWORKS = frozenset({"keras", "torch", "jax"})
+IN_THE_BROWSER = ("Keras and PyTorch cannot run in the browser (they have no WebAssembly build), "
+                  "so their lines will be skipped; the book's page shows their real output.")
 _unavailable = set(FRAMEWORKS)   # grows as cells leave out statements, kernel-wide
 
 
@@ -69,8 +72,13 @@ def without_them(error: ImportError) -> None:
     """
     if os.environ.get("LOSSBOOK_REQUIRE_FRAMEWORKS", "") not in ("", "0"):
         raise ImportError(f"{error}. The book build needs the frameworks: {INSTALL}") from error
-    print(f"{error.name or 'A framework'} is not installed, so the Keras and PyTorch lines "
-          f"will be skipped. To run them: {INSTALL}")
+    if sys.platform == "emscripten":   # Pyodide: the book's in-browser edition
+        from .i18n import t
+
+        print(t(IN_THE_BROWSER))
+    else:
+        print(f"{error.name or 'A framework'} is not installed, so the Keras and PyTorch lines "
+              f"will be skipped. To run them: {INSTALL}")
     try:
         from IPython import get_ipython
     except ImportError:

@@ -3,7 +3,8 @@
 ``call(function, args, time_limit)`` returns what ``function(*args)`` returns, with
 
 - a time limit: after ``time_limit`` seconds the call is interrupted and ``TimeUp``
-  is raised (an endless ``while True:`` loop, even one that catches ``Exception``);
+  is raised (an endless ``while True:`` loop, even one that catches ``Exception``),
+  except in Pyodide (in the browser), which has no way to interrupt it;
 - its prints and warnings thrown away as they come (an endless print loop cannot
   fill the memory), NumPy floating-point errors silenced;
 - global state put back afterwards: NumPy's and Python's random generators,
@@ -56,6 +57,10 @@ def call(function: Callable, args: tuple, time_limit: float) -> Any:
 def _within(seconds: float, function: Callable, args: tuple) -> Any:
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         return _with_alarm(seconds, function, args)
+    if sys.platform == "emscripten":
+        # Pyodide (the book's in-browser edition) has neither timers that interrupt nor
+        # threads: the call runs without a limit there (an endless loop needs Restart).
+        return function(*args)
     return _with_watchdog(seconds, function, args)
 
 

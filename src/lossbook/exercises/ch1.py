@@ -6,7 +6,7 @@ import numpy as np
 from ._grading import Case, Exercise, Mistake, same_text
 
 
-_OUTPUTS = {"a": [0.1, 0.1, 0.8], "b": [0.0, 0.15, 0.85], "c": [0.45, 0.1, 0.45]}
+_OUTPUTS = {"a": [0.1, 0.1, 0.8], "b": [0.01, 0.14, 0.85], "c": [0.45, 0.1, 0.45]}
 _TARGET = 2
 
 
@@ -50,8 +50,8 @@ def rank_by_loss():
     mistakes=[
         Mistake(lambda: _rank_from_losses()[::-1], "You listed them from worst to best; start with the "
                 "lowest loss."),
-        Mistake(lambda: "abc", "Only the confidence in the correct class counts: b's 0.0 on class 0 "
-                "does not hurt it, and 0.85 beats 0.8."),
+        Mistake(lambda: "abc", "Only the confidence in the correct class counts: how b spreads the rest "
+                "(0.01 and 0.14) changes nothing, and its 0.85 beats a's 0.8."),
     ],
     hint="Look only at the column of class 2: the higher the confidence there, the lower the loss.",
     success="only the correct class counts: 0.85 > 0.8 > 0.45.",
@@ -91,9 +91,12 @@ def margin(softmax_output, target):
     others[target] = -np.inf  # leave the correct class out
     return softmax_output[target] - others.max()
     ### END SOLUTION''',
+    # Right predictions first; then wrong ones with the correct class last and second
+    # (there "the gap between the two highest" and an abs() margin give different values).
     cases=[
         Case(([0.22, 0.6, 0.18], 1), "softmax_output=[0.22, 0.6, 0.18], target=1"),
         Case(([0.32, 0.36, 0.32], 1), "softmax_output=[0.32, 0.36, 0.32], target=1"),
+        Case(([0.6, 0.3, 0.1], 2), "softmax_output=[0.6, 0.3, 0.1], target=2 (a wrong prediction)"),
         Case(([0.7, 0.1, 0.2], 2), "softmax_output=[0.7, 0.1, 0.2], target=2 (a wrong prediction)"),
         Case((np.array([0.0, 1.0, 0.0]), 0),
              "softmax_output=np.array([0.0, 1.0, 0.0]), target=0 (confidence 0)"),
@@ -112,6 +115,9 @@ def margin(softmax_output, target):
                 "which includes the correct class itself: leave the correct class out."),
         Mistake(lambda p, t: float(np.diff(np.sort(p)[-2:])[0]), "You measured the gap between the two "
                 "highest confidences; measure from the correct class, which is not always the highest."),
+        # Before the flipped sign: on a wrong prediction the two give the same value.
+        Mistake(lambda p, t: abs(_margin(p, t)), "Your margin is never negative: when the prediction is "
+                "wrong, the correct class is behind, and the margin must be below 0 (no abs())."),
         Mistake(lambda p, t: -_margin(p, t), "Your sign is flipped: the margin is the correct class's "
                 "confidence minus the best other one, positive when the prediction is right."),
     ],

@@ -1,18 +1,24 @@
 """Chapter 3 exercises: the loss of a batch.
 
-3.1 is a prediction asked in the middle of the chapter, before the cell that
-reveals it; 3.2 and 3.3 take the chapter's ideas somewhere it has not gone.
+3.1 and 3.2 are predictions asked in the middle of the chapter, before the cells
+that reveal them; 3.3 and 3.4 take the chapter's ideas somewhere it has not gone.
+Where an axis can be confused, the first case is a batch that is not square.
 """
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake
+from ._grading import Case, Exercise, Mistake, close
 
 _loss = CategoricalCrossentropy()
 _BATCH = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
 _ONE_HOT = np.array([[1, 0, 0], [0, 1, 0], [0, 1, 0]])
 _BATCH_LABEL = "softmax_outputs=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]]"
 _ONE_HOT_LABEL = "one_hot_targets=[[1, 0, 0], [0, 1, 0], [0, 1, 0]]"
+# A batch that is not square (4 samples x 3 classes): an axis mistake changes the shape.
+_TALL = np.array([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]])
+_TALL_ONE_HOT = np.array([[0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 0]])
+_TALL_LABEL = ("[[0.2, 0.5, 0.3], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]], "
+               "one_hot_targets=[[0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 1, 0]]")
 
 
 q1 = Exercise(
@@ -78,7 +84,9 @@ def certain_sample_loss():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: _batch_loss_with(1, 1.0),
-    compare=lambda actual, expected: bool(np.isclose(actual, expected, rtol=0, atol=0.005)),
+    # tolerance: rtol=0, atol=0.005 (two decimals)
+    compare=lambda actual, expected: close(actual, expected, rtol=0, atol=0.005),
+    match_atol=0.005,
     mistakes=[
         Mistake(lambda: float(np.mean(-np.log([0.7, 0.9]))),
                 "A certain sample's loss is 0, but it is still one of the three samples: "
@@ -86,6 +94,12 @@ def certain_sample_loss():
         Mistake(lambda: _batch_loss_with(1, 1.0) * 3,
                 "That is the sum of the three losses; the batch loss is their mean."),
         Mistake(lambda: 0.0, "Only sample 1 became certain; samples 0 and 2 still have losses."),
+        Mistake(lambda: -_batch_loss_with(1, 1.0), "A loss is never negative: each sample's loss is "
+                "-log of its confidence, with the minus sign."),
+        Mistake(lambda: _batch_loss_with(1, 1.0) / np.log(10), "That is the batch loss with log base 10 "
+                "(a calculator's log key); cross-entropy uses the natural log, ln."),
+        Mistake(lambda: _batch_loss_with(1, 1.0) / np.log(2), "That is the batch loss with log base 2; "
+                "cross-entropy uses the natural log, ln."),
     ],
     hint="A confidence of 1.0 gives -log(1.0) = 0. The batch loss is still the mean over "
          "all three samples.",
@@ -121,10 +135,11 @@ def one_hot(class_targets, n_classes):
     return np.eye(n_classes)[class_targets]  # row k of the identity is class k
     ### END SOLUTION''',
     cases=[
-        Case((np.array([0, 1, 1]), 3), "class_targets=[0, 1, 1], n_classes=3"),
-        Case((np.array([2, 0, 1, 1]), 3), "class_targets=[2, 0, 1, 1], n_classes=3"),
+        Case((np.array([2, 0, 1, 1, 0]), 3), "class_targets=[2, 0, 1, 1, 0], n_classes=3"),
+        Case((np.array([0, 1, 1]), 3), "class_targets=[0, 1, 1], n_classes=3 (no sample of class 2)"),
         Case((np.array([1]), 2), "one sample, class_targets=[1], n_classes=2"),
         Case((np.array([0, 3, 1, 3, 2]), 4), "class_targets=[0, 3, 1, 3, 2], n_classes=4"),
+        Case((np.array([1, 0]), 4), "class_targets=[1, 0], n_classes=4"),
     ],
     hidden_cases=[
         Case((np.array([4, 4, 0]), 5), "class_targets=[4, 4, 0], n_classes=5"),
@@ -135,8 +150,10 @@ def one_hot(class_targets, n_classes):
     mistakes=[
         Mistake(lambda t, n: np.eye(len(t))[t], "Your rows have one entry per sample; a one-hot row has "
                 "one entry per class: start from np.eye(n_classes)."),
-        Mistake(lambda t, n: np.eye(n)[:, t], "You took columns of the identity (np.eye(n)[:, t]), which "
-                "gives one column per sample; take rows: np.eye(n_classes)[class_targets]."),
+        Mistake(lambda t, n: np.eye(n)[:, t], "Your array has one column per sample, shape (n_classes, "
+                "n_samples): the transpose. Take rows of the identity: np.eye(n_classes)[class_targets]."),
+        Mistake(lambda t, n: np.eye(np.max(t) + 1)[t], "You counted the classes from the largest label, "
+                "but a class may have no sample in the batch: use n_classes."),
         Mistake(lambda t, n: np.eye(n), "You returned the whole identity matrix; pick one row of it "
                 "per sample, the row of that sample's class."),
     ],
@@ -181,17 +198,19 @@ def one_hot_loss(softmax_outputs, one_hot_targets):
     ### END SOLUTION''',
     cases=[
         Case((_BATCH, _ONE_HOT), _BATCH_LABEL + ", " + _ONE_HOT_LABEL),
+        Case((_TALL, _TALL_ONE_HOT), "four samples, three classes: softmax_outputs=" + _TALL_LABEL),
         Case((np.array([[0.7, 0.1, 0.2]]), np.array([[1, 0, 0]])),
              "one sample [[0.7, 0.1, 0.2]], one_hot_targets=[[1, 0, 0]]"),
         Case((np.array([[0.6, 0.4], [0.2, 0.8]], dtype=np.float32), np.array([[0.0, 1.0], [0.0, 1.0]])),
              "float32 softmax_outputs=[[0.6, 0.4], [0.2, 0.8]], one_hot_targets=[[0, 1], [0, 1]]"),
-        Case((np.array([[1.0, 0.0], [0.3, 0.7]]), np.array([[1, 0], [0, 1]])),
-             "softmax_outputs=[[1.0, 0.0], [0.3, 0.7]] (confidence 1), one_hot_targets=[[1, 0], [0, 1]]"),
+        Case((np.array([[0.1, 0.2, 0.3, 0.4], [0.25, 0.25, 0.25, 0.25]]), np.array([[0, 0, 1, 0], [1, 0, 0, 0]])),
+             "two samples, four classes: softmax_outputs=[[0.1, 0.2, 0.3, 0.4], [0.25, 0.25, 0.25, 0.25]], "
+             "one_hot_targets=[[0, 0, 1, 0], [1, 0, 0, 0]]"),
     ],
     hidden_cases=[
-        Case((np.array([[0.25, 0.25, 0.5], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3]]),
-              np.array([[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 1, 0]])),
-             "four samples, three classes"),
+        Case((np.array([[0.9, 0.1], [0.3, 0.7], [0.5, 0.5], [0.8, 0.2], [0.35, 0.65]]),
+              np.array([[1, 0], [1, 0], [0, 1], [0, 1], [0, 1]])),
+             "five samples, two classes"),
         Case((np.array([[0.9, 0.05, 0.05]]), np.array([[0, 0, 1]])),
              "one sample [[0.9, 0.05, 0.05]], one_hot_targets=[[0, 0, 1]]"),
     ],
@@ -204,6 +223,16 @@ def one_hot_loss(softmax_outputs, one_hot_targets):
                 "the samples, one total per class); sum along axis 1, across each sample's classes."),
         Mistake(lambda p, t: -np.log(np.sum(p * t, axis=1)), "You returned the per-sample losses "
                 "(forgot the mean): the batch loss is their average, np.mean(...)."),
+        Mistake(lambda p, t: -np.mean(t * np.log(p)), "np.mean over the whole array divides by the number of "
+                "entries, samples times classes. Sum each row first (axis=1), then average over the samples."),
+        Mistake(lambda p, t: np.sum(-np.log(np.sum(p * t, axis=1))), "That is the sum of the per-sample "
+                "losses; the batch loss is their mean."),
+        Mistake(lambda p, t: np.mean(np.log(np.sum(p * t, axis=1))), "Your loss is negative because the "
+                "minus sign is missing: each sample's loss is -log of its correct confidence."),
+        Mistake(lambda p, t: np.mean(-np.log10(np.sum(p * t, axis=1))), "You used log base 10; "
+                "cross-entropy uses the natural log (np.log)."),
+        Mistake(lambda p, t: np.mean(-np.log2(np.sum(p * t, axis=1))), "You used log base 2; "
+                "cross-entropy uses the natural log (np.log)."),
     ],
     hint="The product has one row per sample. np.sum(..., axis=1) gives one number per row; "
          "np.sum(...) with no axis gives one number for everything.",

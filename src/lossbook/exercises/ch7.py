@@ -1,4 +1,12 @@
-"""Chapter 7 exercises: accuracy."""
+"""Chapter 7 exercises: accuracy.
+
+7.1 is a prediction asked in the middle of the chapter, before the cell that
+reveals it. The three at the end use accuracy where the chapter has not: 7.2
+loosens it to top-k, 7.3 makes it fair to rare classes (balanced accuracy), 7.4
+finds, for each sample, the confidence at which its prediction flips. Their
+batches have more samples than classes (or fewer), so that an axis mix-up gives a
+wrong shape, not just wrong numbers.
+"""
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
@@ -10,7 +18,17 @@ _OUT = np.array([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]])
 _OUT_LABEL = "softmax_outputs=[[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]]"
 
 
-# --- 6.1: predict which batch has the lower loss, before the chapter prints it -------
+# --- 7.1: predict which batch has the lower loss, before the chapter prints it -------
+
+_TARGETS = np.array([0, 1, 1])
+_BATCH_C = np.array([[0.36, 0.32, 0.32], [0.32, 0.36, 0.32], [0.32, 0.36, 0.32]])
+_BATCH_D = np.array([[0.98, 0.01, 0.01], [0.6, 0.3, 0.1], [0.01, 0.98, 0.01]])
+
+
+def _lower_loss(batch_c, batch_d):
+    c, d = (_loss.calculate(batch, _TARGETS) for batch in (batch_c, batch_d))
+    return "C" if c < d else "D" if d < c else "same"
+
 
 q1 = Exercise(
     "ch7.q1",
@@ -33,14 +51,14 @@ def lower_loss_batch():
     return "D"
     ### END SOLUTION''',
     cases=[Case(())],
-    reference=lambda: "D",
+    reference=lambda: _lower_loss(_BATCH_C, _BATCH_D),
     compare=same_text,
     mistakes=[
         Mistake(lambda: "C", "C is more accurate, but each of its samples costs -log(0.36) = "
                 "1.02; D's one mistake costs -log(0.3) = 1.20, and its two sure answers "
                 "almost nothing."),
-        Mistake(lambda: "same", "They have the same predictions on two samples only; work out "
-                "-log of each correct-class confidence and average."),
+        Mistake(lambda: "same", "The two losses are far apart: C's samples each cost -log(0.36) = "
+                "1.02, D's cost 0.02, 1.20 and 0.02. Average each batch's three."),
     ],
     hint="The loss only looks at the confidence in the correct class: C's are 0.36, 0.36, "
          "0.36; D's are 0.98, 0.3, 0.98. Average -log of each.",
@@ -48,7 +66,7 @@ def lower_loss_batch():
 )
 
 
-# --- 6.2: top-k accuracy -------------------------------------------------------------
+# --- 7.2: top-k accuracy -------------------------------------------------------------
 
 def _top_k(softmax_outputs, class_targets, k):
     """Reference: is the target among the k largest? Ties go to the lower class index."""
@@ -58,12 +76,23 @@ def _top_k(softmax_outputs, class_targets, k):
     return float(np.mean(np.any(top == t[:, None], axis=1)))
 
 
-_FOUR = np.array([[0.1, 0.6, 0.3, 0.0],
+# Four samples, three classes: np.argsort along axis 0 (down the samples) gives an
+# answer of the right shape but wrong, and no listed mistake's value.
+_TALL = np.array([[0.5, 0.3, 0.2],
+                  [0.1, 0.35, 0.55],
+                  [0.25, 0.45, 0.3],
+                  [0.6, 0.15, 0.25]])
+_TALL_LABEL = ("softmax_outputs=[[0.5, 0.3, 0.2], [0.1, 0.35, 0.55], [0.25, 0.45, 0.3], "
+               "[0.6, 0.15, 0.25]], class_targets=[1, 0, 2, 1]")
+_FIVE = np.array([[0.1, 0.6, 0.3, 0.0],
                   [0.5, 0.2, 0.25, 0.05],
-                  [0.05, 0.15, 0.3, 0.5],
-                  [0.4, 0.35, 0.15, 0.1]])
-_FOUR_LABEL = ("softmax_outputs=[[0.1, 0.6, 0.3, 0.0], [0.5, 0.2, 0.25, 0.05], "
-               "[0.05, 0.15, 0.3, 0.5], [0.4, 0.35, 0.15, 0.1]], class_targets=[2, 1, 3, 3]")
+                  [0.05, 0.15, 0.32, 0.48],
+                  [0.4, 0.35, 0.15, 0.1],
+                  [0.2, 0.1, 0.3, 0.4]])
+_FIVE_LABEL = ("softmax_outputs=[[0.1, 0.6, 0.3, 0.0], [0.5, 0.2, 0.25, 0.05], "
+               "[0.05, 0.15, 0.32, 0.48], [0.4, 0.35, 0.15, 0.1], [0.2, 0.1, 0.3, 0.4]], "
+               "class_targets=[2, 1, 3, 3, 0]")
+_FIVE_TARGETS = np.array([2, 1, 3, 3, 0])
 
 q2 = Exercise(
     "ch7.q2",
@@ -92,17 +121,18 @@ def top_k_accuracy(softmax_outputs, class_targets, k):
     return np.mean(hits)
     ### END SOLUTION''',
     cases=[
+        Case((_TALL, np.array([1, 0, 2, 1]), 2), _TALL_LABEL + ", k=2"),
         Case((_OUT, np.array([0, 1, 1]), 2), _OUT_LABEL + ", class_targets=[0, 1, 1], k=2"),
         Case((_OUT, np.array([0, 1, 1]), 1), _OUT_LABEL + ", class_targets=[0, 1, 1], k=1"),
-        Case((_FOUR, np.array([2, 1, 3, 3]), 2), _FOUR_LABEL + ", k=2"),
-        Case((_FOUR, np.array([2, 1, 3, 3]), 3), _FOUR_LABEL + ", k=3"),
+        Case((_FIVE, _FIVE_TARGETS, 2), _FIVE_LABEL + ", k=2"),
+        Case((_FIVE, _FIVE_TARGETS, 3), _FIVE_LABEL + ", k=3"),
         Case((np.array([[0.3, 0.7]]), np.array([0]), 2), "one sample [[0.3, 0.7]], class_targets=[0], k=2"),
-        Case((_FOUR.astype(np.float32), np.array([0, 0, 0, 0]), 2),
-             "the same four rows as float32, class_targets=[0, 0, 0, 0], k=2"),
+        Case((_FIVE.astype(np.float32), np.array([0, 0, 0, 0, 0]), 2),
+             "the same five rows as float32, class_targets=[0, 0, 0, 0, 0], k=2"),
     ],
     hidden_cases=[
-        Case((_FOUR, np.array([0, 2, 1, 2]), 2), "four samples, class_targets=[0, 2, 1, 2], k=2"),
-        Case((_FOUR, np.array([3, 3, 0, 2]), 4), "four samples, k=4 (every class)"),
+        Case((_FIVE, np.array([0, 2, 1, 2, 3]), 2), "five samples, class_targets=[0, 2, 1, 2, 3], k=2"),
+        Case((_FIVE, np.array([3, 3, 0, 2, 1]), 4), "five samples, k=4 (every class)"),
         Case((np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4]]), np.array([1, 1, 1]), 1),
              "three samples, two classes, k=1"),
     ],
@@ -123,144 +153,217 @@ def top_k_accuracy(softmax_outputs, class_targets, k):
 )
 
 
-# --- 6.3: the constant baseline -------------------------------------------------------
+# --- 7.3: balanced accuracy ----------------------------------------------------------
 
-def _baseline(class_targets, n_classes):
-    targets = np.asarray(class_targets)
-    frequencies = np.bincount(targets, minlength=n_classes) / len(targets)
-    outputs = np.tile(frequencies, (len(targets), 1))
-    return accuracy(outputs, targets), float(_loss.calculate(outputs, targets))
+def _indices(class_targets):
+    t = np.asarray(class_targets)
+    return np.argmax(t, axis=1) if t.ndim == 2 else t
 
 
-def _uniform(class_targets, n_classes):
-    return 1 / n_classes, float(np.log(n_classes))
+def _per_class(softmax_outputs, class_targets, divide_by="targets"):
+    """Accuracy within each class that occurs in the targets (recall), in class order.
+
+    ``divide_by="predictions"`` divides by how often each class is predicted instead
+    (precision): the mistake of dividing by the wrong count.
+    """
+    predictions = np.argmax(softmax_outputs, axis=1)
+    targets = _indices(class_targets)
+    hits = predictions == targets
+    present = np.unique(targets)
+    counts = np.array([np.sum((targets if divide_by == "targets" else predictions) == k)
+                       for k in present], dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.array([np.sum(hits & (targets == k)) for k in present]) / counts
 
 
-def _sure_of_majority(class_targets, n_classes):
-    targets = np.asarray(class_targets)
-    outputs = np.eye(n_classes)[np.full(len(targets), np.argmax(np.bincount(targets)))]
-    return accuracy(outputs, targets), float(_loss.calculate(outputs, targets))
+def _balanced(softmax_outputs, class_targets):
+    return float(np.mean(_per_class(softmax_outputs, class_targets)))
 
+
+def _over_every_column(softmax_outputs, class_targets, absent):
+    """Per-class accuracy averaged over all n_classes columns; ``absent`` for an unseen class."""
+    predictions = np.argmax(softmax_outputs, axis=1)
+    targets = _indices(class_targets)
+    n_classes = np.shape(softmax_outputs)[1]
+    hits = np.bincount(targets, weights=predictions == targets, minlength=n_classes)
+    counts = np.bincount(targets, minlength=n_classes)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_class = np.where(counts > 0, hits / np.maximum(counts, 1), absent)
+    return float(np.mean(per_class))
+
+
+_SKEWED = np.array([[0.6, 0.3, 0.1],
+                    [0.5, 0.2, 0.3],
+                    [0.2, 0.7, 0.1],
+                    [0.8, 0.1, 0.1],
+                    [0.4, 0.35, 0.25],
+                    [0.3, 0.3, 0.4]])
+_SKEWED_LABEL = ("softmax_outputs=[[0.6, 0.3, 0.1], [0.5, 0.2, 0.3], [0.2, 0.7, 0.1], "
+                 "[0.8, 0.1, 0.1], [0.4, 0.35, 0.25], [0.3, 0.3, 0.4]]")
+_MAJORITY = np.tile([0.8, 0.2], (10, 1))
 
 q3 = Exercise(
     "ch7.q3",
-    title="The score to beat: a model that ignores its input",
+    title="Balanced accuracy: fair to the rare classes",
     kind="practice",
     minutes=12,
     points=3,
     task="""\
-A model that ignores its input can still learn one thing: how common each class is.
-The best such model outputs, for every sample, the same row of confidences, the
-class frequencies of the targets (for targets `[0, 0, 0, 1]` that row is
-`[0.75, 0.25]`). Write `constant_baseline(class_targets, n_classes)` returning
-`(accuracy, loss)` of that model on `class_targets`.
+When one class is common and another rare, accuracy flatters a lazy model: if 9
+samples in 10 are class 0, a model that always answers 0 is 90 % accurate and has
+learned nothing about class 1. **Balanced accuracy** gives every class the same say:
+take the accuracy *within each class* (of the samples whose target is that class,
+the fraction predicted right), then average those per-class accuracies over the
+classes that occur in the targets.
 
-Work out the numbers for `[0, 0, 0, 1]` by hand first. What does the baseline give
-on the spiral data, with 100 samples of each class, and what does that say about
-the untrained network's `acc: 0.34` and `loss: 1.0986104`? Every trained model
-should beat this baseline. (`np.bincount` counts how often each class occurs.)""",
+Write `balanced_accuracy(softmax_outputs, class_targets)`, with the targets as class
+indices (1-D) or one-hot rows (2-D), like the chapter's `accuracy`. For the lazy
+model above it must give `0.5`. When every class has the same number of samples,
+how does it compare with plain accuracy?""",
     code='''\
 import numpy as np
 
 
-def constant_baseline(class_targets, n_classes):
-    """(accuracy, loss) of the model that always outputs the class frequencies."""
+def balanced_accuracy(softmax_outputs, class_targets):
+    """The mean over the classes that occur in the targets of each class's accuracy."""
     ### BEGIN SOLUTION
-    frequencies = np.bincount(class_targets, minlength=n_classes) / len(class_targets)
-    accuracy = frequencies.max()  # it always predicts the most common class
-    # Each sample's loss is -log(frequency of its class); average over the samples.
-    loss = np.mean(-np.log(frequencies[class_targets]))
-    # Spiral data, 100 per class: (1/3, ln 3). The untrained network's 0.34 and
-    # 1.0986104 sit right at this baseline: it has learned nothing yet.
-    return accuracy, loss
+    predictions = np.argmax(softmax_outputs, axis=1)
+    if len(class_targets.shape) == 2:  # one-hot rows -> class indices
+        class_targets = np.argmax(class_targets, axis=1)
+    per_class = [np.mean(predictions[class_targets == k] == k)
+                 for k in np.unique(class_targets)]
+    # With equal class counts, this is the plain accuracy again.
+    return np.mean(per_class)
     ### END SOLUTION''',
     cases=[
-        Case((np.array([0, 0, 0, 1]), 2), "class_targets=[0, 0, 0, 1], n_classes=2"),
-        Case((np.array([0, 1, 1]), 3), "class_targets=[0, 1, 1], n_classes=3 (class 2 never occurs)"),
-        Case((np.repeat(np.arange(3), 100), 3), "spiral targets: 100 of each of 3 classes"),
-        Case((np.array([2]), 3), "one sample class_targets=[2], n_classes=3"),
-        Case((np.array([0, 1, 2, 2, 2, 1, 2, 2, 0, 2]), 4),
-             "class_targets=[0, 1, 2, 2, 2, 1, 2, 2, 0, 2], n_classes=4"),
+        Case((_SKEWED, np.array([0, 0, 0, 0, 1, 2])), _SKEWED_LABEL + ", class_targets=[0, 0, 0, 0, 1, 2]"),
+        Case((_MAJORITY, np.array([0] * 9 + [1])),
+             "ten samples all predicted [0.8, 0.2], class_targets: nine 0s and one 1"),
+        Case((_SKEWED[:4], np.eye(3, dtype=int)[[0, 0, 1, 1]]),
+             "the first four rows, one-hot class_targets=[[1, 0, 0], [1, 0, 0], [0, 1, 0], [0, 1, 0]] "
+             "(class 2 never occurs)"),
+        Case((np.array([[0.2, 0.5, 0.3]]), np.array([2])), "one sample [[0.2, 0.5, 0.3]], class_targets=[2]"),
+        Case((_SKEWED.astype(np.float32), np.array([1, 0, 2, 0, 1, 0])),
+             "the same six rows as float32, class_targets=[1, 0, 2, 0, 1, 0]"),
     ],
     hidden_cases=[
-        Case((np.array([1, 1, 1, 1, 1, 1, 1, 1, 1, 0]), 2), "nine 1s and one 0, n_classes=2"),
-        Case((np.repeat(np.arange(10), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 10),
-             "ten classes with counts 1..10"),
+        Case((np.tile([0.1, 0.2, 0.3, 0.4], (8, 1)), np.array([3, 3, 3, 3, 3, 0, 1, 2])),
+             "eight samples always predicted class 3, class_targets=[3, 3, 3, 3, 3, 0, 1, 2]"),
+        Case((_SKEWED, np.array([0, 1, 1, 0, 0, 2])), "six samples, class_targets=[0, 1, 1, 0, 0, 2]"),
+        Case((_SKEWED, np.eye(3, dtype=int)[[2, 2, 1, 0, 2, 2]]), "six samples, one-hot targets"),
     ],
-    reference=_baseline,
+    reference=_balanced,
     mistakes=[
-        Mistake(_uniform, "That is a model that gives every class 1/n_classes: it has not "
-                "looked at how common each class is. Use the class frequencies."),
-        Mistake(_sure_of_majority, "That model is 100% sure of the most common class: same "
-                "accuracy, but every other sample costs -log(1e-7) = 16.1. Output the "
-                "frequencies instead."),
-        Mistake(lambda t, n: (_baseline(t, n)[0] * len(t), _baseline(t, n)[1]),
-                "Your accuracy is a count; divide by the number of samples."),
+        Mistake(lambda p, t: accuracy(p, _indices(t)), "That is the plain accuracy, where the common "
+                "class decides. Average the accuracies within each class instead."),
+        Mistake(lambda p, t: float(np.mean(_per_class(p, t, "predictions"))), "You divided by how often "
+                "each class was *predicted*; divide by how often it *occurs* in the targets."),
+        Mistake(lambda p, t: _over_every_column(p, t, np.nan), "Your result is nan: a class that never "
+                "occurs in the targets gives 0/0. Average over the classes that occur."),
+        Mistake(lambda p, t: _over_every_column(p, t, 0.0), "You counted a class that never occurs "
+                "in the targets as accuracy 0; average only over the classes that occur."),
+        Mistake(lambda p, t: _per_class(p, t), "You returned the per-class accuracies; balanced "
+                "accuracy is their mean."),
     ],
-    hint="frequencies = np.bincount(class_targets, minlength=n_classes) / len(class_targets). "
-         "Every row predicts the most common class. A sample of class k has confidence "
-         "frequencies[k] in its correct class.",
-    success="a trained model must beat this baseline.",
+    hint="predictions[class_targets == k] are the predictions for the samples of class k; "
+         "np.mean(predictions[class_targets == k] == k) is that class's accuracy. "
+         "np.unique(class_targets) lists the classes that occur.",
+    success="every class counts the same, however rare it is.",
 )
 
 
-_TARGETS = np.array([0, 1])
+# --- 7.4: where the prediction flips --------------------------------------------------
+
+def _largest_other(softmax_outputs, class_targets, include_target=False):
+    p = np.array(softmax_outputs, dtype=np.float64)  # a copy: we overwrite the targets
+    if not include_target:
+        p[np.arange(len(p)), class_targets] = -1.0
+    return p.max(axis=1)
 
 
-def _disagree(batches):
-    try:
-        batch_a, batch_b = batches
-        batch_a = np.asarray(batch_a, dtype=np.float64)
-        batch_b = np.asarray(batch_b, dtype=np.float64)
-    except (TypeError, ValueError):
-        return "Return two batches, e.g. `return batch_a, batch_b`, each a 2-D array of probabilities."
-    for name, batch in (("batch_a", batch_a), ("batch_b", batch_b)):
-        if batch.ndim != 2 or batch.shape[0] != 2 or batch.shape[1] < 2:
-            return f"{name} must have 2 rows (one per sample) and at least 2 classes; its shape is {batch.shape}."
-        if np.isnan(batch).any() or batch.min() < 0 or not np.allclose(batch.sum(axis=1), 1):
-            return f"Each row of {name} must be a softmax output: non-negative numbers that sum to 1."
-    acc_a, acc_b = accuracy(batch_a, _TARGETS), accuracy(batch_b, _TARGETS)
-    loss_a, loss_b = _loss.calculate(batch_a, _TARGETS), _loss.calculate(batch_b, _TARGETS)
-    if not acc_a > acc_b:
-        return f"batch_a must have the higher accuracy; accuracies are a: {acc_a}, b: {acc_b}."
-    if not loss_a > loss_b:
-        return (f"batch_a must also have the higher loss; losses are a: {loss_a:.4f}, b: {loss_b:.4f}. "
-                "Make batch_a right but unsure, and batch_b very confident where it is right.")
-    return None
+def _flip(softmax_outputs, class_targets, include_target=False):
+    """p* = m / (1 - r + m): r the target's confidence, m the largest other one."""
+    p = np.asarray(softmax_outputs, dtype=np.float64)
+    r = p[np.arange(len(p)), class_targets]
+    m = _largest_other(p, class_targets, include_target)
+    return m / (1 - r + m)
 
+
+_WIDE = np.array([[0.1, 0.2, 0.3, 0.25, 0.15],
+                  [0.05, 0.05, 0.1, 0.2, 0.6],
+                  [0.3, 0.3, 0.1, 0.2, 0.1]])
+_WIDE_LABEL = ("softmax_outputs=[[0.1, 0.2, 0.3, 0.25, 0.15], [0.05, 0.05, 0.1, 0.2, 0.6], "
+               "[0.3, 0.3, 0.1, 0.2, 0.1]], class_targets=[0, 4, 2]")
+_CHAPTER_PLUS = np.array([[0.7, 0.2, 0.1],
+                          [0.5, 0.1, 0.4],
+                          [0.02, 0.9, 0.08],
+                          [0.3, 0.3, 0.4]])
+_CHAPTER_PLUS_LABEL = ("the chapter's batch and a fourth row [0.3, 0.3, 0.4], "
+                       "class_targets=[0, 1, 1, 0]")
 
 q4 = Exercise(
     "ch7.q4",
-    title="Make loss and accuracy disagree",
-    kind="predict",
-    minutes=8,
+    title="Where the prediction flips",
+    kind="practice",
+    minutes=10,
     points=2,
     task="""\
-Construct, then check. With targets `[0, 1]` (two samples), write
-`disagreeing_batches()` returning two batches of softmax outputs, `batch_a, batch_b`
-(each 2 rows, one per sample), such that **batch_a has the higher accuracy but also
-the higher loss**. Predict the accuracies and losses of your batches before you run
-the check.""",
+The slider above moved sample 1's cat confidence $p$ while the dog and the human
+shared the rest, $1 - p$, in their old 5 : 4 ratio; the prediction flipped to
+"cat" at $p = 5/14 \\approx 0.357$. Do that for every sample of a batch. Write
+`flip_points(softmax_outputs, class_targets)`: for each sample, the confidence
+$p^*$ in its target class at which its prediction changes, when the other classes
+share $1 - p$ in the proportions they have now (above $p^*$ the target wins, below
+it loses). One number per sample; `class_targets` holds class indices, and every
+row has some other class with a confidence above 0.
+
+Then look at the numbers: how far must a confidently wrong sample's confidence
+move before accuracy notices anything?""",
     code='''\
 import numpy as np
 
 
-def disagreeing_batches():
-    """Return (batch_a, batch_b): a is more accurate than b, yet has the higher loss."""
+def flip_points(softmax_outputs, class_targets):
+    """Per sample: the target confidence p* at which the argmax changes."""
     ### BEGIN SOLUTION
-    # a: right twice, but unsure: accuracy 1.0, loss 0.916
-    batch_a = np.array([[0.4, 0.3, 0.3],
-                        [0.3, 0.4, 0.3]])
-    # b: right and sure, then wrong but close: accuracy 0.5, loss 0.41
-    batch_b = np.array([[0.98, 0.01, 0.01],
-                        [0.5, 0.45, 0.05]])
-    return batch_a, batch_b
+    rows = np.arange(len(softmax_outputs))
+    r = softmax_outputs[rows, class_targets]  # the target's confidence now
+    others = softmax_outputs.copy()           # a copy: we overwrite the targets
+    others[rows, class_targets] = -1.0
+    m = others.max(axis=1)                    # the largest other confidence now
+    # At confidence p the others are scaled by (1 - p) / (1 - r), so the largest
+    # is m (1 - p) / (1 - r). It equals p where p (1 - r) = m (1 - p):
+    return m / (1 - r + m)
     ### END SOLUTION''',
-    cases=[Case(())],
-    validate=_disagree,
-    hint="Loss is paid on the confidence in the correct class, accuracy only on the argmax: an argmax that is "
-         "barely right costs almost as much loss as one that is barely wrong.",
-    success="more accurate, yet a higher loss.",
+    cases=[
+        Case((_CHAPTER_PLUS, np.array([0, 1, 1, 0])), _CHAPTER_PLUS_LABEL),
+        Case((_WIDE, np.array([0, 4, 2])), _WIDE_LABEL),
+        Case((np.array([[0.9, 0.1]]), np.array([1])), "one sample [[0.9, 0.1]], class_targets=[1]"),
+        Case((_CHAPTER_PLUS.astype(np.float32), np.array([2, 0, 0, 1])),
+             "the same four rows as float32, class_targets=[2, 0, 0, 1]"),
+    ],
+    hidden_cases=[
+        Case((_WIDE, np.array([4, 0, 1])), "three samples, five classes, class_targets=[4, 0, 1]"),
+        Case((np.array([[0.25, 0.25, 0.5], [1 / 3, 1 / 3, 1 / 3]]), np.array([2, 0])),
+             "a tie between two other classes, and a uniform row"),
+    ],
+    reference=_flip,
+    mistakes=[
+        Mistake(lambda p, t: _largest_other(p, t), "That is the largest other confidence m as it is "
+                "now, but the others shrink as p grows (they share 1 - p): solve "
+                "p = m (1 - p) / (1 - r) for p."),
+        Mistake(lambda p, t: _flip(p, t, include_target=True), "You took the largest confidence of the "
+                "whole row, the target's own included; take the largest of the *other* classes."),
+        Mistake(lambda p, t: np.full(len(p), 0.5), "The target does not need more than half: it only "
+                "has to beat the largest other class, not all of them together."),
+        Mistake(lambda p, t: 1 - _flip(p, t), "That is 1 - p*, the share left to the other classes "
+                "at the flip; return the target's own confidence p*."),
+    ],
+    hint="Find m, the largest confidence among the other classes (copy the row and set the "
+         "target's entry to -1 first). At confidence p the others are multiplied by "
+         "(1 - p) / (1 - r), where r is the target's confidence now. Solve "
+         "p = m (1 - p) / (1 - r) for p.",
+    success="accuracy moves only at p*; the loss moves everywhere.",
 )
 
 EXERCISES = [q1, q2, q3, q4]
