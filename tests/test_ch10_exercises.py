@@ -217,3 +217,60 @@ def test_model_answers_match_the_package(n, n_labels, scale, soft, seed):
         lb.BinaryCrossentropy().calculate(probabilities[:, 0], labels), rel=1e-12)
     np.testing.assert_array_equal(before[0], logits)
     np.testing.assert_array_equal(before[1], targets)
+
+
+# --- the rule the checks move to: a mistake is named only if it holds on every case ----
+
+def _textbook(logits, targets):
+    p = 1 / (1 + np.exp(-logits))
+    return np.mean(-(targets * np.log(p) + (1 - targets) * np.log(1 - p)), axis=1)
+
+
+def _softplus_without_abs(logits, targets):
+    return np.mean(np.log(1 + np.exp(-logits)) + (1 - targets) * logits, axis=1)
+
+
+def _buggy_column(probabilities, labels):
+    p = np.clip(probabilities, 1e-7, 1 - 1e-7)
+    return np.mean(-(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+
+
+def _no_clip(probabilities, labels):
+    p = probabilities[:, 0]
+    return np.mean(-(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+
+
+def _log10_column(probabilities, labels):
+    p = np.clip(probabilities[:, 0], 1e-7, 1 - 1e-7)
+    return np.mean(-(labels * np.log10(p) + (1 - labels) * np.log10(1 - p)))
+
+
+LEARNER_ANSWERS = [  # (exercise, a learner's answer, a piece of the words it must get)
+    (ch10.q1, lambda: 5, "own logit"), (ch10.q1, lambda: -3.0, "wrong sign"),
+    (ch10.q2, lambda: "inf", "y = 0 would get"), (ch10.q3, lambda: 0.69, "for one label"),
+    (ch10.q4, _textbook, "±1000"), (ch10.q4, _softplus_without_abs, "overflows"),
+    (ch10.q5, _buggy_column, "broadcast"), (ch10.q5, _no_clip, "Without the clip"),
+    (ch10.q5, _log10_column, "log10"),
+]
+
+
+@pytest.mark.parametrize("exercise, answer, words", LEARNER_ANSWERS)
+def test_a_named_mistake_holds_on_every_case(exercise, answer, words):
+    from test_exercises import _matches_on_every_case
+
+    with np.errstate(all="ignore"):
+        named = diagnosis(exercise, answer)
+    assert named and words in named
+    assert any(_matches_on_every_case(exercise, m, answer) for m in exercise.mistakes if m.words == named)
+
+
+@pytest.mark.parametrize("exercise", ch10.EXERCISES, ids=[e.name for e in ch10.EXERCISES])
+def test_mistakes_can_be_told_apart_on_every_case(exercise):
+    from test_exercises import _alike, _matches_on_every_case, _outputs
+
+    reference = _outputs(exercise, exercise.reference)
+    for mistake in exercise.mistakes:
+        assert not all(_alike(exercise, m, r) for m, r in zip(_outputs(exercise, mistake.make), reference))
+        for other in exercise.mistakes:
+            if other is not mistake:
+                assert not _matches_on_every_case(exercise, other, mistake.make), (mistake.words, other.words)
