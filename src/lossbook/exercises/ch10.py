@@ -235,8 +235,9 @@ q5 = Exercise(
     minutes=8,
     points=2,
     task="""\
-Find the bug. A model with one sigmoid output returns its probabilities as a column,
-shape `(n, 1)`; the labels come as a flat array, shape `(n,)`. A classmate's
+Find the bug. In chapter 6 the labels arrived as a column; here it is the model's
+output: a model with one sigmoid output returns its probabilities as a column, shape
+`(n, 1)`, and the labels come as a flat array, shape `(n,)`. A classmate's
 `binary_loss_buggy` raises no error, yet its loss for four samples is `0.9035` where
 Keras says `0.6122`. Print the shape of the array inside the `np.mean` to see what
 it averages.
