@@ -155,7 +155,7 @@ def test_a_choice_question_from_the_keyboard_offline(browser, tmp_path):
     exercise = Exercise(
         "chX.q1", title="t", task="t", minutes=1, kind="predict", cases=[Case(())],
         code='def effect():\n    ### BEGIN SOLUTION\n    return "higher"\n    ### END SOLUTION',
-        reference=lambda: "higher", compare=lambda a, x: isinstance(a, str) and a.strip().lower() == x,
+        reference=lambda: "higher",
         mistakes=[Mistake(lambda: "lower", "Softmax flattens the output.")], hint="Think of exp.",
         success="softmax twice inflates the loss.", options=("higher", "lower", "the same"))
     page_file = tmp_path / "q.html"

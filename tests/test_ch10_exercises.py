@@ -219,7 +219,7 @@ def test_model_answers_match_the_package(n, n_labels, scale, soft, seed):
     np.testing.assert_array_equal(before[1], targets)
 
 
-# --- the rule the checks move to: a mistake is named only if it holds on every case ----
+# --- the engine's rule: a mistake is named only if the answer matches it on every case ---
 
 def _textbook(logits, targets):
     p = 1 / (1 + np.exp(-logits))
@@ -270,7 +270,8 @@ def test_mistakes_can_be_told_apart_on_every_case(exercise):
 
     reference = _outputs(exercise, exercise.reference)
     for mistake in exercise.mistakes:
-        assert not all(_alike(exercise, m, r) for m, r in zip(_outputs(exercise, mistake.make), reference))
+        made = _outputs(exercise, mistake.make)
+        assert not all(_alike(exercise, c, m, r) for c, m, r in zip(exercise.cases, made, reference))
         for other in exercise.mistakes:
             if other is not mistake:
                 assert not _matches_on_every_case(exercise, other, mistake.make), (mistake.words, other.words)

@@ -230,8 +230,7 @@ def test_points_and_hidden_cases_of_chapters_3_and_4():
         if exercise.kind != "predict":
             assert exercise.hidden_cases, exercise.name
         for case in exercise.hidden_cases:  # the model answer gets every hidden case right
-            assert exercise.compare(exercise.reference(*copy.deepcopy(case.args)),
-                                    load(exercise)[exercise.function_name](*copy.deepcopy(case.args)))
+            assert exercise.right(case, load(exercise)[exercise.function_name](*copy.deepcopy(case.args)))
     assert ch5.q2.options == ("positive", "zero", "negative")
     assert ch5.q2.reference() in ch5.q2.options
 
@@ -386,7 +385,9 @@ def test_notebook_has_its_exercises_with_solution_cells(number):
     for cell in tests:
         meta = cell["metadata"]["nbgrader"]
         assert meta["locked"] is True and meta["solution"] is False and meta["points"] in (1, 2, 3)
-        assert cell["metadata"]["tags"] == ["remove-cell"] and ".grade(" in "".join(cell["source"])
+        source = "".join(cell["source"])
+        assert cell["metadata"]["tags"] == ["remove-cell"] and "def _test(answer):" in source
+        assert "assert right, checks().explain(answer)" in source and "NBGRADER" not in source
     grade_ids = [c["metadata"]["nbgrader"]["grade_id"] for c in solutions + tests]
     assert len(set(grade_ids)) == len(grade_ids)
 
@@ -571,13 +572,10 @@ def test_flip_points_are_where_the_argmax_changes(n_samples, n_classes, seed):
 CH567 = [e for c, e in EXERCISES if c in ("ch5", "ch6", "ch7")]
 
 
-def _same(a, b, atol):
-    """What the engine calls matching: shapes equal, values close (inf = inf, nan = nan)."""
-    from lossbook.exercises._grading import _matches
-
-    if isinstance(a, str) or isinstance(b, str):
-        return isinstance(a, str) and isinstance(b, str) and a.strip().lower() == b.strip().lower()
-    return _matches(a, b, atol)
+def _same(exercise, case, a, b):
+    """What the engine calls matching, at the case's own tolerance: shapes equal, values
+    close (inf = inf, nan = nan), text as text."""
+    return exercise.alike(a, b, case)
 
 
 def _values(function, cases):
@@ -600,7 +598,7 @@ def test_different_mistakes_give_different_values(exercise):
     for i, (name_a, a) in enumerate(rows):
         for name_b, b in rows[i + 1:]:
             same = [not isinstance(x, Exception) and not isinstance(y, Exception)
-                    and _same(x, y, exercise.match_atol) for x, y in zip(a, b)]
+                    and _same(exercise, case, x, y) for case, x, y in zip(exercise.cases, a, b)]
             assert not all(same), (exercise.name, name_a, name_b)
 
 
@@ -609,7 +607,8 @@ def _named_mistake_holds_everywhere(exercise, answer, result):
     mistakes with those words must: a lost minus sign may be listed in two forms)."""
     ours = _values(answer, exercise.cases)
     assert not any(isinstance(value, Exception) for value in ours)
-    assert any(all(_same(a, b, exercise.match_atol) for a, b in zip(ours, _values(m.make, exercise.cases)))
+    assert any(all(_same(exercise, case, a, b)
+                   for case, a, b in zip(exercise.cases, ours, _values(m.make, exercise.cases)))
                for m in exercise.mistakes if m.words == result.mistake), (exercise.name, result.mistake)
 
 
@@ -800,12 +799,11 @@ def test_axis_mixups_change_the_shape():
 
 # --- chapters 1-4: every diagnosis true, no give-aways, independent references ------
 #
-# The checks name a classic mistake only when the answer really made it (issue 17 §6).
-# Today's engine names it from the first failing case; the rule it is moving to names it
-# only when the answer matches the mistake on every case. Both must give true words, so
-# the cases are designed for both, and tested against both here.
+# The checks name a classic mistake only when the answer really made it (issue 17 §6):
+# the engine names it only when the answer matches the mistake on every case. The cases
+# are designed so that no two mistakes agree on every case, and tested for it here.
 
-from lossbook.exercises import _grading, _page, ch1, ch2, ch4  # noqa: E402
+from lossbook.exercises import _page, ch1, ch2, ch4  # noqa: E402
 
 EARLY = [e for c, e in EXERCISES if c in ("ch1", "ch2", "ch3", "ch4")]
 
@@ -822,16 +820,16 @@ def _outputs(exercise, function):
     return found
 
 
-def _alike(exercise, a, b) -> bool:
-    """The same answer at the exercise's own tolerance (inf = inf, nan = nan, text as text)."""
+def _alike(exercise, case, a, b) -> bool:
+    """The same answer at the case's own tolerance (inf = inf, nan = nan, text as text)."""
     if isinstance(a, type) or isinstance(b, type):
         return a is b
-    return _grading._matches(a, b, exercise.match_atol) or bool(exercise.compare(a, b))
+    return exercise.alike(a, b, case)
 
 
 def _matches_on_every_case(exercise, mistake, answer) -> bool:
-    pairs = zip(_outputs(exercise, mistake.make), _outputs(exercise, answer))
-    return all(_alike(exercise, wrong, given) for wrong, given in pairs)
+    pairs = zip(exercise.cases, _outputs(exercise, mistake.make), _outputs(exercise, answer))
+    return all(_alike(exercise, case, wrong, given) for case, wrong, given in pairs)
 
 
 @pytest.mark.parametrize("exercise", EARLY, ids=[e.name for e in EARLY])
@@ -841,7 +839,8 @@ def test_early_mistakes_can_be_told_apart_on_every_case(exercise):
     reference = _outputs(exercise, exercise.reference)
     for mistake in exercise.mistakes:
         made = _outputs(exercise, mistake.make)
-        assert not all(_alike(exercise, m, r) for m, r in zip(made, reference)), mistake.words
+        assert not all(_alike(exercise, c, m, r) for c, m, r in zip(exercise.cases, made, reference)), \
+            mistake.words
         for other in exercise.mistakes:
             if other is not mistake:
                 assert not _matches_on_every_case(exercise, other, mistake.make), (mistake.words, other.words)

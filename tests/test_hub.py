@@ -8,7 +8,8 @@ exchange is a 1777 folder. Every step goes through the hub's REST API and each u
 own server, with nbgrader's formgrader and assignment-list endpoints (the ones the
 JupyterLab panels call):
 
-1. the teacher generates and releases an assignment of ``NOTEBOOKS``;
+1. the teacher generates and releases an assignment of ``NOTEBOOKS`` (two chapters and
+   the teacher-written exercise of classroom/example);
 2. both students fetch it;
 3. student1 writes the model answers (each solution cell's code from the teacher's
    source, matched by nbgrader grade_id, saved through the contents API) and submits;
@@ -48,6 +49,7 @@ from hub_course import CLASSROOM, ROOT, as_user
 NOTEBOOKS = [  # the assignment; one more line here and the whole flow grades it too
     ROOT / "notebooks" / "01_why_a_loss.ipynb",
     ROOT / "notebooks" / "03_a_batch.ipynb",
+    ROOT / "classroom" / "example" / "focal_loss.ipynb",  # a teacher's own exercise
 ]
 ASSIGNMENT = "ps1"
 LOG = ROOT / "_build" / "test_hub.log"  # the last run's hub log (users' servers included)

@@ -326,7 +326,7 @@ def test_learner_edition_keeps_checks_and_drops_autograder_cells(tmp_path):
     cells = json.loads((tmp_path / f"{CHAPTER}.ipynb").read_text())["cells"]
     sources = ["".join(c["source"]) for c in cells]
     assert any("ch3.q4.check(one_hot_loss)" in s for s in sources)
-    assert not any(".grade(" in s for s in sources)
+    assert not any("def _test(answer):" in s or "nbgrader runs this cell" in s for s in sources)
     assert not any("BEGIN SOLUTION" in s or "HIDDEN TESTS" in s for s in sources)
     stub = next(s for s in sources if "def one_hot_loss(" in s)
     assert "raise NotImplementedError()" in stub and "axis=1" not in stub

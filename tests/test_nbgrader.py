@@ -8,12 +8,22 @@
    at most 10 % of the marks, with no autograde errors.
 
 Also: the release equals ``lossbook.student``'s output on every chapter, apart from
-the metadata nbgrader adds. nbgrader is a test-only dependency (requirements-test.txt).
-Its gradebook runs the ``alembic`` command from PATH, hence the venv's bin on PATH.
+the metadata nbgrader adds.
+
+A second, small assignment (chapter 3's exercises and the teacher's example exercise
+of ``classroom/example``) is graded for the cheats a student needs no skill for: a
+stub plus unsetting ``NBGRADER_EXECUTION``, reassigning lossbook's checking and
+comparison functions or a chapter's exercises, or rebinding ``np``, ``print``,
+``all``, ``len``, ``isinstance``, ``AssertionError`` or ``__builtins__`` in the
+notebook. Every one must earn 0, while the solutions earn full marks.
+
+nbgrader is a test-only dependency (requirements-test.txt). Its gradebook runs the
+``alembic`` command from PATH, hence the venv's bin on PATH.
 """
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -42,16 +52,23 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env, capture_output=True, text=True)
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory) -> dict:
-    root = tmp_path_factory.mktemp("course")
+def new_course(root: Path, assignment: str, timeout: int) -> Path:
+    """An nbgrader course folder at ``root`` (its config, course id = ``assignment``);
+    return the assignment's empty source folder."""
     (root / "nbgrader_config.py").write_text(
         "c = get_config()\n"
         f"c.CourseDirectory.root = {str(root)!r}\n"
-        f"c.CourseDirectory.course_id = {ASSIGNMENT!r}\n"
-        "c.Execute.timeout = 300\n", encoding="utf-8")
-    source = root / "source" / ASSIGNMENT
+        f"c.CourseDirectory.course_id = {assignment!r}\n"
+        f"c.Execute.timeout = {timeout}\n", encoding="utf-8")
+    source = root / "source" / assignment
     source.mkdir(parents=True)
+    return source
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("course")
+    source = new_course(root, ASSIGNMENT, 300)
     for path in SOURCES:
         shutil.copy(path, source / path.name)
     _add_a_hidden_test(source)
@@ -182,3 +199,172 @@ def test_the_release_has_no_solutions_and_no_hidden_tests(course):
     for path in SOURCES:
         text = (course["release"] / path.name).read_text(encoding="utf-8")
         assert BEGIN not in text and BEGIN_HIDDEN not in text, path.name
+
+
+# --- cheats without skill, and a teacher's own exercise --------------------------------
+
+CHEATS = {  # appended to every solution cell of a stub submission
+    "unset-env": "import os\nos.environ.pop('NBGRADER_EXECUTION', None)",
+    "grade": "from lossbook.exercises import _grading\n_grading.Exercise.grade = lambda *a, **k: None",
+    "evaluate": ("from lossbook.exercises import _grading\n"
+                 "_grading.Checks.evaluate = lambda self, answer, hidden=False: "
+                 "_grading.Result('correct', 'Correct!')"),
+    "explain": "from lossbook.exercises import _grading\n_grading.Checks.explain = lambda self, answer: ''",
+    "close": ("from lossbook.exercises import _grading, _verdict\n"
+              "_grading.close = _verdict.close = lambda *a, **k: True\n"
+              "_grading.same_text = _verdict.same_text = lambda *a, **k: True"),
+    "exercise": "from lossbook.exercises import ch3\nch3.q1 = ch3.q2 = ch3.q3 = ch3.q4 = None",
+    "chapter": "class _Anything:\n    def __getattr__(self, name):\n        return _Anything()\n"
+               "    def __call__(self, *a, **k):\n        return None\nch3 = _Anything()",
+    "np": "class _Yes:\n    def __getattr__(self, name):\n        return lambda *a, **k: True\nnp = _Yes()",
+    "print": "print = lambda *a, **k: None",
+    "all": "def all(x):\n    return True",
+    "len": "len = lambda x: 0",
+    "isinstance": "isinstance = lambda *a: True",
+    "AssertionError": "AssertionError = Warning",
+    "builtins": ("import builtins\n__builtins__ = dict(vars(builtins), all=lambda x: True, "
+                 "AssertionError=Warning, isinstance=lambda *a: True)"),
+}
+TEACHER = ROOT / "classroom" / "example" / "focal_loss.ipynb"
+SMALL = "cheats"
+MISTAKES = {  # solution cell: (its test cell, a classic mistake for the stub, the words it must get)
+    "ch3-q3-one_hot": ("ch3-q3-test", "return np.eye(len(class_targets))[class_targets]",
+                       "Your rows have one entry per sample"),
+    "focal_loss-focal_loss": ("focal_loss-test",
+                              "p = np.clip(y_pred[np.arange(len(y_pred)), class_targets], 1e-7, 1 - 1e-7)\n"
+                              "    return np.mean(-p ** gamma * np.log(p))",
+                              "You weighted by p ** gamma, which favours the easy samples"),
+}
+
+
+def _chapter_3_exercises():
+    """Chapter 3's exercise cells alone (the chapter's own cells cost time and prove nothing here)."""
+    from lossbook.exercises._cells import exercise_cells
+
+    notebook = nbformat.v4.new_notebook(cells=exercise_cells("ch3"))
+    notebook.metadata = nbformat.read(SOURCES[0], as_version=4).metadata
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def cheats(tmp_path_factory) -> dict:
+    root = tmp_path_factory.mktemp("cheats")
+    source = new_course(root, SMALL, 120)
+    nbformat.write(_chapter_3_exercises(), source / "ch3_exercises.ipynb")
+    shutil.copy(TEACHER, source / TEACHER.name)
+    generated = nbgrader(root, "generate_assignment", SMALL, "--force")
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    release = root / "release" / SMALL
+    names = sorted(p.name for p in source.glob("*.ipynb"))
+    students = ["solutions", "stubs", "mistakes", *CHEATS]
+    for student in students:
+        folder = root / "submitted" / student / SMALL
+        folder.mkdir(parents=True)
+        for name in names:
+            notebook = nbformat.read((source if student == "solutions" else release) / name, as_version=4)
+            for cell in notebook.cells:
+                grader = cell.metadata.get("nbgrader", {})
+                if student in CHEATS and grader.get("solution"):
+                    cell.source += "\n\n" + CHEATS[student]
+                if student == "mistakes" and grader.get("grade_id") in MISTAKES:
+                    wrong = MISTAKES[grader["grade_id"]][1]
+                    cell.source = cell.source.replace("raise NotImplementedError()", wrong)
+            nbformat.write(notebook, folder / name)
+    start = time.perf_counter()
+    graded = nbgrader(root, "autograde", SMALL)
+    seconds = time.perf_counter() - start
+    print(f"\nnbgrader autograde, {len(students)} submissions x {len(names)} small notebooks: {seconds:.0f} s")
+    assert graded.returncode == 0, (graded.stdout + graded.stderr)[-4000:]
+    for student in ("stubs", "mistakes"):
+        feedback = nbgrader(root, "generate_feedback", SMALL, "--student", student)
+        assert feedback.returncode == 0, (feedback.stdout + feedback.stderr)[-4000:]
+
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        for student in students:
+            submission = gradebook.find_submission(SMALL, student)
+            scores[student] = {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks}
+    return {"root": root, "release": release, "graded": graded, "scores": scores}
+
+
+def test_the_small_assignment_grades_the_solutions_full_and_the_stubs_zero(cheats):
+    scores = cheats["scores"]
+    assert set(scores["solutions"]) == {"ch3_exercises", "focal_loss"}
+    for name, (score, top) in scores["solutions"].items():
+        assert score == top > 0, name
+    assert scores["solutions"]["focal_loss"] == (2, 2)  # the teacher's exercise: its 2 points
+    assert all(score == 0 for score, _ in scores["stubs"].values()), scores["stubs"]
+    lines = (cheats["graded"].stdout + cheats["graded"].stderr).splitlines()
+    assert not [line for line in lines if "| ERROR]" in line]
+
+
+def _test_cell_errors(course: Path, student: str) -> dict[str, str]:
+    """``{grade_id: the AssertionError's message}`` of the autograded test cells that failed."""
+    found = {}
+    for path in (course / "autograded" / student / SMALL).glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            grader = cell.metadata.get("nbgrader", {})
+            errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+            if grader.get("grade") and not grader.get("solution") and errors:
+                assert errors[0].ename == "AssertionError", (grader["grade_id"], errors[0].ename)
+                found[grader["grade_id"]] = errors[0].evalue
+    return found
+
+
+def test_the_feedback_says_what_check_says(cheats):
+    """What a student reads after grading: each failing test's AssertionError carries the
+    check's one line, and names the classic mistake the answer made."""
+    import html
+
+    root = cheats["root"]
+    stubs = _test_cell_errors(root, "stubs")
+    assert len(stubs) >= 4 and all(message.startswith("Not attempted: replace") for message in stubs.values())
+    mistakes = _test_cell_errors(root, "mistakes")
+    feedback = " ".join(" ".join(html.unescape(re.sub(r"<[^>]+>", "", p.read_text(encoding="utf-8"))).split())
+                        for p in (root / "feedback" / "mistakes" / SMALL).glob("*.html"))  # the text
+    for message in mistakes.values():
+        assert f"AssertionError: {message[:60]}" in feedback
+    # The book's test cell names the mistake itself; a teacher's names the failing input,
+    # and its check cell, run again by autograde, names the mistake right above it.
+    book, teacher = mistakes["ch3-q3-test"], mistakes["focal_loss-test"]
+    assert book.startswith("Incorrect: for class_targets=[") and ", n_classes=" in book
+    assert MISTAKES["ch3-q3-one_hot"][2] in book
+    assert teacher.startswith("Incorrect: for y_pred=[[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]")
+    graded = nbformat.read(root / "autograded" / "mistakes" / SMALL / TEACHER.name, as_version=4)
+    [check] = [c for c in graded.cells if c.get("id") == "focal_loss-check"]
+    printed = "".join(o.get("text", "") for o in check.outputs)
+    assert printed.startswith("Incorrect: for ") and MISTAKES["focal_loss-focal_loss"][2] in printed
+    scores = cheats["scores"]["mistakes"]
+    assert scores["focal_loss"][0] == 0 and scores["ch3_exercises"][0] < scores["ch3_exercises"][1]
+
+
+@pytest.mark.parametrize("cheat", list(CHEATS))
+def test_a_cheat_without_skill_earns_nothing(cheats, cheat):
+    scores = cheats["scores"][cheat]
+    assert set(scores) == {"ch3_exercises", "focal_loss"}
+    assert all(score == 0 for score, _ in scores.values()), scores
+
+
+def test_the_teachers_exercise_is_released_without_its_reference_or_hidden_tests(cheats):
+    """The reference lives only in the teacher's file and source notebook."""
+    released = (cheats["release"] / TEACHER.name).read_text(encoding="utf-8")
+    teacher = nbformat.read(TEACHER, as_version=4)
+    [solution] = [c for c in teacher.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    body = solution.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+    for line in filter(None, (line.strip() for line in body.splitlines())):
+        assert line not in released
+    assert BEGIN not in released and BEGIN_HIDDEN not in released
+    assert "NotImplementedError" in released
+    from lossbook.exercises._literal import literal
+    from lossbook.exercises._teacher import load
+
+    def code(notebook) -> str:  # without whitespace: line breaks do not matter
+        return "".join("".join(c.source.split()) for c in notebook.cells)
+
+    exercise = load(TEACHER.with_suffix(".py"))
+    theirs = code(nbformat.read(cheats["release"] / TEACHER.name, as_version=4))
+    for case in exercise.hidden_cases:  # no hidden input reaches the students
+        written = "".join(literal(case.args).split())
+        assert written in code(teacher) and written not in theirs, written

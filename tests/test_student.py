@@ -1,7 +1,10 @@
-"""The student edition: solutions out, stubs in, and every notebook still runs.
+"""The student edition (nbgrader's release) and the learner edition.
 
-Also runs the teacher notebooks' exercise cells to show every model answer passes
-its own check.
+The student edition: solutions out, stubs in, hidden tests out; its autograder test
+cells fail for every unanswered exercise, as nbgrader's norm wants. The learner
+edition is the same without those test cells, and runs from top to bottom with every
+check saying "Not attempted". Also runs the teacher notebooks' exercise cells to show
+every model answer passes its own check and its test cell.
 """
 from __future__ import annotations
 
@@ -13,8 +16,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from lossbook.student import (BEGIN, BEGIN_HIDDEN, END, END_HIDDEN, main, strip_region, strip_solutions,
-                              write_student_edition)
+from lossbook.student import (BEGIN, BEGIN_HIDDEN, END, END_HIDDEN, is_autograder_test, main, strip_region,
+                              strip_solutions, write_learner_edition, write_student_edition)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -96,13 +99,57 @@ def test_stubs_replace_solutions_and_the_rest_is_unchanged(student_dir, source):
             assert s.source == t.source and s.metadata == t.metadata
 
 
+@pytest.fixture(scope="module")
+def learner_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("learner")
+    done = subprocess.run([sys.executable, "-m", "lossbook.student", "--learner", str(NOTEBOOKS), str(out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert f"Wrote {len(SOURCES)} learner notebooks" in done.stdout
+    return out
+
+
 @pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
-def test_student_notebook_runs_and_every_check_is_not_attempted(student_dir, source):
-    notebook = run(nbformat.read(student_dir / source.name, as_version=4))
+def test_learner_notebook_runs_and_every_check_is_not_attempted(learner_dir, source):
+    """Run All goes to the end: no test cell stops it, and every check says Not attempted."""
+    notebook = run(nbformat.read(learner_dir / source.name, as_version=4))
     checks = check_cells(notebook)
-    assert len(checks) >= 2, "every chapter has at least two exercises"
+    assert checks, "every chapter has exercises (test_exercises.py counts them)"
     for cell in checks:
         assert stdout_of(cell).startswith("Not attempted"), cell.source
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=[p.stem for p in SOURCES])
+def test_the_learner_edition_is_the_student_edition_without_its_test_cells(student_dir, learner_dir, source):
+    student = nbformat.read(student_dir / source.name, as_version=4)
+    learner = nbformat.read(learner_dir / source.name, as_version=4)
+    tests = [cell for cell in student.cells if is_autograder_test(cell)]
+    assert tests and not any(is_autograder_test(cell) for cell in learner.cells)
+    assert learner.cells == [cell for cell in student.cells if not is_autograder_test(cell)]
+    assert learner.metadata == student.metadata
+
+
+def test_the_release_stops_at_every_unanswered_test_cell(student_dir):
+    """The student edition's test cells raise for a stub, for the student too (nbgrader's
+    norm), with the check's one line; a one-answer question's test is hidden whole."""
+    from lossbook.exercises import CHAPTERS
+
+    cells = [nbformat.v4.new_code_cell(f"from lossbook.exercises import {', '.join(CHAPTERS)}")]
+    for source in SOURCES:
+        student = nbformat.read(student_dir / source.name, as_version=4)
+        cells += [c for c in student.cells if c.metadata.get("lossbook") == "exercise" and c.cell_type == "code"]
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    tests = [c for c in notebook.cells if is_autograder_test(c)]
+    stopped = [c for c in tests if any(o.output_type == "error" for o in c.outputs)]
+    silent = [c for c in tests if not c.outputs]
+    assert len(stopped) + len(silent) == len(tests) >= 29 and len(stopped) >= 15
+    for cell in stopped:
+        [error] = [o for o in cell.outputs if o.output_type == "error"]
+        assert error.ename == "AssertionError" and error.evalue.startswith("Not attempted"), cell.source[:200]
+    for cell in silent:  # only comments are left of it
+        assert all(line.startswith("#") for line in cell.source.splitlines()), cell.source
 
 
 def test_teacher_solutions_pass_their_checks():
@@ -124,6 +171,10 @@ def test_teacher_solutions_pass_their_checks():
     for cell in checks:
         out = stdout_of(cell)
         assert out.startswith("Correct") and out.count("\n") == 1, (cell.source, out)
+    tests = [c for c in notebook.cells if is_autograder_test(c)]
+    assert len(tests) == len(checks)
+    for cell in tests:  # the test cell passes and prints the check's Correct line
+        assert stdout_of(cell).startswith("Correct") and not any(o.output_type == "error" for o in cell.outputs)
 
 
 def test_strip_keeps_indentation():
@@ -150,6 +201,43 @@ def test_unbalanced_markers_in_a_notebook_write_nothing(tmp_path, capsys):
     assert main([str(src), str(tmp_path / "out")]) == 2
     assert "bad.ipynb, cell 0" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_learner_edition_of_any_notebook_and_the_command_line(tmp_path, capsys):
+    """No autograder test cell (graded, not a solution) survives; an answer cell that is
+    graded by hand (grade and solution) stays, as a stub."""
+    test = {"nbgrader": {"solution": False, "grade": True, "grade_id": "t", "locked": True, "points": 1,
+                         "schema_version": 3}}
+    manual = {"nbgrader": {"solution": True, "grade": True, "grade_id": "m", "locked": False, "points": 2,
+                           "schema_version": 3}}
+    src = tmp_path / "src"
+    src.mkdir()
+    nbformat.write(_notebook(nbformat.v4.new_code_cell("def f():\n    ### BEGIN SOLUTION\n    return 1\n"
+                                                       "    ### END SOLUTION"),
+                             nbformat.v4.new_code_cell("assert f() == 1", metadata=test),
+                             nbformat.v4.new_markdown_cell("Why?", metadata=manual)), src / "01_a.ipynb")
+    assert main(["--learner", str(src), str(tmp_path / "out")]) == 0
+    assert "Wrote 1 learner notebooks" in capsys.readouterr().out
+    learner = nbformat.read(tmp_path / "out" / "01_a.ipynb", as_version=4)
+    assert [c.source for c in learner.cells] == ["def f():\n    # YOUR CODE HERE\n    raise NotImplementedError()",
+                                                 "YOUR ANSWER HERE"]
+    assert write_learner_edition(src, tmp_path / "again") == [tmp_path / "again" / "01_a.ipynb"]
+    for bad in (["--learner", str(src)], ["--student", str(src), str(tmp_path / "x")],
+                [str(src), "--learner", str(tmp_path / "x")]):
+        assert main(bad) == 2
+        assert "usage" in capsys.readouterr().err
+
+
+def test_learner_edition_of_the_chinese_notebook(tmp_path):
+    from lossbook import translate
+
+    zh = tmp_path / "zh"
+    translate.write_notebook(SOURCES[0], zh / SOURCES[0].name, ROOT / "locales", "zh_CN")
+    [written] = write_learner_edition(zh, tmp_path / "learner")
+    notebook = nbformat.read(written, as_version=4)
+    assert not any(is_autograder_test(c) for c in notebook.cells)
+    text = "\n".join(c.source for c in notebook.cells)
+    assert "为什么要用损失" in text and "BEGIN SOLUTION" not in text and ".check(" in text
 
 
 def test_bad_arguments(tmp_path, capsys):

@@ -347,25 +347,10 @@ def write_pyodide(target: Path, lock: dict, names: list[str], packages: Path,
 
 
 def learner_edition(src: Path, out: Path) -> None:
-    """Solutions stubbed, checks kept, autograder test cells out.
+    """Solutions stubbed, checks kept, autograder test cells out: lossbook's learner edition."""
+    from lossbook.student import write_learner_edition
 
-    SWAP AT MERGE: this is ``lossbook.student.write_learner_edition(src, out)``, which
-    the "grading" task adds; until it is on main, the student edition minus the cells
-    nbgrader grades (``grade: true, solution: false``).
-    """
-    from lossbook import student
-
-    student.write_student_edition(src, out)
-    for path in sorted(out.glob("*.ipynb")):
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        notebook["cells"] = [cell for cell in notebook["cells"] if not is_autograder_test(cell)]
-        path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def is_autograder_test(cell: dict) -> bool:
-    """A cell nbgrader grades: ``grade: true, solution: false`` in its metadata."""
-    nbgrader = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(nbgrader.get("grade")) and not nbgrader.get("solution")
+    write_learner_edition(src, out)
 
 
 def chinese_notebooks(out: Path) -> None:

@@ -1,6 +1,7 @@
-"""Write the student edition of the notebooks: solutions out, stubs in.
+"""Write the student edition of the notebooks (solutions out, stubs in), or the learner edition.
 
-    python -m lossbook.student SRC_DIR OUT_DIR
+    python -m lossbook.student SRC_DIR OUT_DIR              # nbgrader's release
+    python -m lossbook.student --learner SRC_DIR OUT_DIR    # for a learner on their own
 
 Every notebook in SRC_DIR is copied to OUT_DIR the way nbgrader's
 ``generate_assignment`` would release it:
@@ -19,10 +20,16 @@ Every notebook in SRC_DIR is copied to OUT_DIR the way nbgrader's
 - outputs and execution counts are cleared, and the ``hide-input`` tag is dropped
   from the cells that had a solution, so students see their stub.
 
-Every other cell is unchanged. The tool never writes into a source notebook (not
-through a hard link, a symlink, or an output folder that is the source folder
-under another name) and writes each file under a temporary name first, so a
-failure leaves nothing half-written. Bad input gets one line naming the file,
+Every other cell is unchanged. With ``--learner`` (``write_learner_edition``) the
+autograder test cells are left out as well: they fail for every unanswered
+exercise, which is what grading needs but would stop a learner's Run All at the
+first one. The learner keeps the check cells, which print one line and never stop
+the notebook. That edition is what the book's download button and the in-browser
+site give; the release (with its test cells) is for a class that nbgrader grades.
+
+The tool never writes into a source notebook (not through a hard link, a symlink,
+or an output folder that is the source folder under another name) and writes each
+file under a temporary name first, so a failure leaves nothing half-written. Bad input gets one line naming the file,
 and exit status 2.
 """
 from __future__ import annotations
@@ -100,6 +107,19 @@ def student_notebook(notebook, name: str = "notebook"):
     return notebook
 
 
+def is_autograder_test(cell) -> bool:
+    """True for an nbgrader autograder test cell (graded, not a student's answer)."""
+    grader = cell.get("metadata", {}).get("nbgrader", {})
+    return cell.cell_type == "code" and bool(grader.get("grade")) and not grader.get("solution")
+
+
+def learner_notebook(notebook, name: str = "notebook"):
+    """The learner's copy: the student copy without the autograder test cells."""
+    notebook = student_notebook(notebook, name)
+    notebook.cells = [cell for cell in notebook.cells if not is_autograder_test(cell)]
+    return notebook
+
+
 def _read(path: Path):
     """Read a notebook, or raise ValueError with one line that names the file."""
     import nbformat
@@ -161,14 +181,29 @@ def _write_atomically(notebook, path: Path) -> None:
 
 
 def write_student_edition(src_dir, out_dir) -> list[Path]:
-    """Write a student copy of every ``*.ipynb`` in ``src_dir`` to ``out_dir``; return the paths."""
+    """Write a student copy (nbgrader's release) of every ``*.ipynb`` in ``src_dir`` to ``out_dir``.
+
+    Returns the paths written.
+    """
+    return _write_edition(src_dir, out_dir, student_notebook)
+
+
+def write_learner_edition(src_dir, out_dir) -> list[Path]:
+    """Write a learner copy (no solutions, no autograder tests) of every ``*.ipynb`` in ``src_dir``.
+
+    Returns the paths written in ``out_dir``.
+    """
+    return _write_edition(src_dir, out_dir, learner_notebook)
+
+
+def _write_edition(src_dir, out_dir, convert) -> list[Path]:
     src, out = Path(src_dir), Path(out_dir)
     _check_folders(src, out)
     sources = sorted(src.glob("*.ipynb"))
     if not sources:
         raise ValueError(f"no notebooks (*.ipynb) found in {src}.")
     # Convert everything first, so a bad notebook leaves OUT_DIR untouched.
-    converted = [(path, student_notebook(_read(path), path.name)) for path in sources]
+    converted = [(path, convert(_read(path), path.name)) for path in sources]
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -190,17 +225,19 @@ def write_student_edition(src_dir, out_dir) -> list[Path]:
 
 
 def main(argv=None) -> int:
-    """Command line: ``python -m lossbook.student SRC_DIR OUT_DIR``."""
+    """Command line: ``python -m lossbook.student [--learner] SRC_DIR OUT_DIR``."""
     args = sys.argv[1:] if argv is None else list(argv)
-    if len(args) != 2:
-        print("usage: python -m lossbook.student SRC_DIR OUT_DIR", file=sys.stderr)
+    learner = args[:1] == ["--learner"]
+    args = args[1:] if learner else args
+    if len(args) != 2 or any(arg.startswith("--") for arg in args):
+        print("usage: python -m lossbook.student [--learner] SRC_DIR OUT_DIR", file=sys.stderr)
         return 2
     try:
-        written = write_student_edition(*args)
+        written = (write_learner_edition if learner else write_student_edition)(*args)
     except ValueError as error:
         print(f"lossbook.student: error: {error}", file=sys.stderr)
         return 2
-    print(f"Wrote {len(written)} student notebooks to {args[1]}")
+    print(f"Wrote {len(written)} {'learner' if learner else 'student'} notebooks to {args[1]}")
     return 0
 
 

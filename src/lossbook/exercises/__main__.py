@@ -1,13 +1,15 @@
-"""Write the exercises from the package into the notebooks and the teachers page.
+"""Write exercises into notebooks, and the exercise table into the teachers page.
 
     python -m lossbook.exercises write notebooks/
     python -m lossbook.exercises table book/teachers.md
+    python -m lossbook.exercises add EXERCISE_FILE NOTEBOOK
 
-The package (``lossbook.exercises.chN``) is the one source of every exercise: its
-task, solution, check and autograder test cells, and its points. ``write`` (re)writes
-the cells into each chapter's notebook; ``table`` rewrites the exercise table of the
-teachers page between its two marker comments. ``tests/test_exercises.py`` and
-``tests/test_nbgrader.py`` fail when a notebook or the table differs from the package.
+The package (``lossbook.exercises.chN``) is the one source of every exercise of the
+book: its task, solution, check and autograder test cells, and its points. ``write``
+(re)writes the cells into each chapter's notebook; ``table`` rewrites the exercise
+table of the teachers page between its two marker comments. ``tests/test_exercises.py``
+and ``tests/test_nbgrader.py`` fail when a notebook or the table differs from the
+package. ``add`` writes a teacher's own exercise file into a notebook (see ``_teacher``).
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 
 from ._cells import append_exercises, chapter_notebooks
+from ._teacher import add
 
 TABLE_START = "<!-- exercise table: written by `python -m lossbook.exercises table book/teachers.md` -->"
 TABLE_END = "<!-- end of the exercise table -->"
@@ -52,11 +55,16 @@ def write_table(path: str | Path) -> None:
 
 def main(argv=None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
-    if len(args) != 2 or args[0] not in ("write", "table"):
+    if not (len(args) == 2 and args[0] in ("write", "table") or len(args) == 3 and args[0] == "add"):
         print("usage: python -m lossbook.exercises write NOTEBOOK_FOLDER\n"
-              "       python -m lossbook.exercises table TEACHERS_PAGE", file=sys.stderr)
+              "       python -m lossbook.exercises table TEACHERS_PAGE\n"
+              "       python -m lossbook.exercises add EXERCISE_FILE NOTEBOOK", file=sys.stderr)
         return 2
     try:
+        if args[0] == "add":
+            exercise = add(args[1], args[2])
+            print(f"{args[2]}: exercise {exercise.name!r} written ({exercise.points} points)")
+            return 0
         if args[0] == "table":
             write_table(args[1])
             print(f"{args[1]}: exercise table written")

@@ -31,7 +31,7 @@ from importlib import resources
 import numpy as np
 
 from ..i18n import t
-from ._grading import CORRECT, Exercise, _quiet_call
+from ._grading import CORRECT, RAISED, Exercise
 
 MAX_REPLIES = 41  # the finest rounding with at most this many accepted numbers is used
 
@@ -59,7 +59,7 @@ def page_mode(exercise: Exercise) -> str | None:
     That takes a predict question whose function has no arguments, and whose
     answer is one real number, or a string (from ``options`` when it has them).
     """
-    if exercise.kind != "predict" or exercise.validate is not None or exercise.reference is None:
+    if exercise.kind != "predict" or exercise.validate is not None:
         return None
     if [case.args for case in exercise.cases] != [()]:
         return None
@@ -136,7 +136,7 @@ class Question:
 
 def _expected(exercise: Exercise):
     try:
-        return _quiet_call(exercise.reference, ())
+        return exercise.expected(exercise.cases[0])
     except BaseException:
         return None
 
@@ -159,7 +159,7 @@ def _replies(exercise: Exercise, mode: str, decimals: int):
     success = exercise.success[:1].upper() + exercise.success[1:]
     if mode in ("choice", "text"):
         candidates = list(exercise.options) if mode == "choice" else [_expected(exercise)]
-        candidates += [m.make() for m in exercise.mistakes if isinstance(_expected_or_none(m.make), str)]
+        candidates += [w for m in exercise.mistakes if isinstance(w := _mistaken(exercise, m), str)]
         for answer in dict.fromkeys(normalise_text(c) for c in candidates):
             result = exercise.evaluate(lambda answer=answer: answer)
             ok = result.status == CORRECT
@@ -169,7 +169,7 @@ def _replies(exercise: Exercise, mode: str, decimals: int):
     for k in _accepted_at(exercise, decimals):
         yield str(k), True, success
     for mistake in exercise.mistakes:
-        wrong = _finite_number(_expected_or_none(mistake.make))
+        wrong = _finite_number(_mistaken(exercise, mistake))
         if wrong is None:
             continue
         centre = round(wrong / step)
@@ -178,11 +178,10 @@ def _replies(exercise: Exercise, mode: str, decimals: int):
                 yield str(k), False, mistake.words
 
 
-def _expected_or_none(make):
-    try:
-        return _quiet_call(make, ())
-    except BaseException:
-        return None
+def _mistaken(exercise: Exercise, mistake):
+    """What ``mistake`` answers to the question (None if it raises)."""
+    value = exercise.mistake_value(mistake, 0, exercise.cases[0])
+    return None if value is RAISED else value
 
 
 def _right(exercise: Exercise, value: float) -> bool:

@@ -3,7 +3,7 @@ import itertools
 
 import numpy as np
 
-from ._grading import Case, Exercise, Mistake, same_text
+from ._grading import Case, Exercise, Mistake
 
 
 _OUTPUTS = {"a": [0.1, 0.1, 0.8], "b": [0.01, 0.14, 0.85], "c": [0.45, 0.1, 0.45]}
@@ -45,7 +45,6 @@ def rank_by_loss():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=_rank_from_losses,
-    compare=same_text,
     options=tuple("".join(order) for order in itertools.permutations("abc")),
     mistakes=[
         Mistake(lambda: _rank_from_losses()[::-1], "You listed them from worst to best; start with the "

@@ -7,7 +7,7 @@ Where an axis can be confused, the first case is a batch that is not square.
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake, close
+from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
 _BATCH = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
@@ -85,8 +85,8 @@ def certain_sample_loss():
     cases=[Case(())],
     reference=lambda: _batch_loss_with(1, 1.0),
     # tolerance: rtol=0, atol=0.005 (two decimals)
-    compare=lambda actual, expected: close(actual, expected, rtol=0, atol=0.005),
-    match_atol=0.005,
+    rtol=0,
+    atol=0.005,
     mistakes=[
         Mistake(lambda: float(np.mean(-np.log([0.7, 0.9]))),
                 "A certain sample's loss is 0, but it is still one of the three samples: "

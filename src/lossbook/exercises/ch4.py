@@ -6,7 +6,7 @@ them; 4.3 and 4.4 take its ideas somewhere it has not gone.
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake, same_text
+from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
 
@@ -35,7 +35,6 @@ def product_of_400():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=_product_of_400,
-    compare=same_text,
     options=("a tiny number", "zero", "an error"),
     mistakes=[
         Mistake(lambda: "a tiny number", "float64 cannot hold a number that small: its smallest positive "
@@ -81,7 +80,6 @@ def preferred_model():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=_preferred_by_one_minus_p,
-    compare=same_text,
     options=("X", "Y", "a tie"),
     mistakes=[
         Mistake(lambda: "X", "With -log p, yes, but 1 - p never charges more than 1: Y pays 0 for its sure "

@@ -9,7 +9,7 @@ somewhere it has not gone: 5.3 caps the loss the way PyTorch's ``BCELoss`` does
 import numpy as np
 
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake, close, same_text
+from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
 EPS = 1e-7
@@ -44,7 +44,8 @@ def loss_range():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: tuple(float(x) for x in _loss.forward([[1.0, 0.0], [0.0, 1.0]], [0, 0])),
-    compare=lambda actual, expected: close(actual, expected, rtol=0, atol=0.001),
+    rtol=0,
+    atol=0.001,  # three decimals
     mistakes=[
         Mistake(lambda: (0.0, np.inf), "With clipping no loss is infinite: the smallest confidence is 1e-7, "
                 "so the largest loss is -log(1e-7)."),
@@ -58,7 +59,6 @@ def loss_range():
         Mistake(lambda: (EPS, 1 - EPS), "That is the range of the clipped confidences; the loss is "
                 "-log of a confidence."),
     ],
-    match_atol=0.001,
     hint="The loss is -log(p), and p now lies between 1e-7 and 1 - 1e-7.",
     success="the cells below print both ends of the range.",
 )
@@ -94,7 +94,6 @@ def sign_of_loss():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: _sign(-np.log(1 + EPS)),
-    compare=same_text,
     mistakes=[
         Mistake(lambda: "zero", "1 + 1e-7 is not 1: float64 tells them apart (it resolves about 16 "
                 "digits), so its log is not 0 either."),
@@ -238,7 +237,8 @@ def filtered_losses():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=_filtered_pair,
-    compare=lambda actual, expected: close(actual, expected, rtol=0, atol=0.001),
+    rtol=0,
+    atol=0.001,  # three decimals
     mistakes=[
         Mistake(lambda: (_filtered(_BEFORE), float(np.sum(-np.log(_AFTER[:3])) / 4)),
                 "You divided by 4 after: the filter keeps 3 losses, so np.mean divides by 3."),
@@ -254,7 +254,6 @@ def filtered_losses():
         Mistake(lambda: tuple(-x for x in _filtered_pair()), LOST_MINUS),
         Mistake(lambda: _filtered_pair()[::-1], "Give (before, after): before is the batch with 0.01."),
     ],
-    match_atol=0.001,
     hint="Before, every loss is finite: average all four. After, -log(0) is inf and the filter "
          "drops it: average the three that are left. Which batch do those three remind you of?",
     success="which way did the loss move, and why? Say it in your comment.",

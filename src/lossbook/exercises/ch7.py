@@ -11,7 +11,7 @@ import numpy as np
 
 from ..losses import CategoricalCrossentropy
 from ..metrics import accuracy
-from ._grading import Case, Exercise, Mistake, same_text
+from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
 _OUT = np.array([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.02, 0.9, 0.08]])
@@ -52,7 +52,6 @@ def lower_loss_batch():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: _lower_loss(_BATCH_C, _BATCH_D),
-    compare=same_text,
     mistakes=[
         Mistake(lambda: "C", "C is more accurate, but each of its samples costs -log(0.36) = "
                 "1.02; D's one mistake costs -log(0.3) = 1.20, and its two sure answers "

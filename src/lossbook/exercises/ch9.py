@@ -3,7 +3,7 @@ import numpy as np
 
 from ..activations import Softmax
 from ..losses import CategoricalCrossentropy
-from ._grading import Case, Exercise, Mistake, same_text
+from ._grading import Case, Exercise, Mistake
 
 _loss = CategoricalCrossentropy()
 _logits_loss = CategoricalCrossentropy(from_logits=True)
@@ -178,7 +178,6 @@ def clipped_gradient_at_30():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=lambda: "exactly 0",
-    compare=same_text,
     mistakes=[
         Mistake(lambda: "about 1", "That is the gradient of the exact loss from logits. The clipped loss is "
                 "stuck at -log(1e-7) = 16.12 once the gap passes about 16, so its gradient is 0."),
@@ -213,7 +212,6 @@ def double_softmax_effect():
     cases=[Case(())],
     reference=lambda: "higher" if _logits_loss.calculate([[0.7, 0.1, 0.2]], [0])
     > _loss.calculate([[0.7, 0.1, 0.2]], [0]) else "lower",
-    compare=same_text,
     mistakes=[
         Mistake(lambda: "lower", "Softmax of numbers between 0 and 1 is much flatter: [0.46, 0.25, 0.28]. "
                 "The correct class loses confidence, so the loss rises to 0.768."),
@@ -250,10 +248,6 @@ def _steepest():
     return max(pushes, key=pushes.get)
 
 
-def _same_formula(text):
-    return text.strip().replace(" ", "").replace("\u2212", "-").replace("^", "**").lower()
-
-
 q3 = Exercise(
     "ch9.q3",
     title="Predict: which loss pushes hardest when confidently wrong?",
@@ -278,7 +272,7 @@ def hardest_push():
     ### END SOLUTION''',
     cases=[Case(())],
     reference=_steepest,
-    compare=lambda actual, expected: isinstance(actual, str) and _same_formula(actual) == expected,
+    text_replace={" ": "", "\u2212": "-", "^": "**"},  # spaces, a typographic minus, ^ for **
     mistakes=[
         Mistake(lambda: "1 - p", "1 - p falls at the same rate everywhere in p, but the score moves p only "
                 "a little when p is tiny (softmax flattens there): its push at p = 0.001 is about 0.001."),
