@@ -48,11 +48,14 @@ bench: setup-test                          ## print the speed and size benchmark
 	$(BIN)/python benchmarks/bench_lite.py
 
 .PHONY: pdf pdf-student
-pdf: build setup-test                      ## print the whole book to _build/lossbook.pdf (solutions in an appendix)
+pdf: build setup-test                      ## print the whole book to _build/lossbook.pdf (tagged, solutions in an appendix)
 	$(BIN)/python tools/pdf.py
 
 pdf-student: build setup-test              ## the same without the solutions: _build/lossbook-student.pdf
 	$(BIN)/python tools/pdf.py --student
+
+/usr/bin/pdfinfo:                          # poppler-utils: tests/test_pdf.py asks pdfinfo if the PDF is tagged
+	$(SUDO) apt-get update -q && $(APT_INSTALL) poppler-utils
 
 student: setup                             ## write the student edition (no solutions) to student/
 	$(BIN)/python -m lossbook.student notebooks student
@@ -98,7 +101,7 @@ $(LITE_VENV)/.installed: requirements-lite.txt
 # --- end of the in-browser edition ---------------------------------------------------
 
 setup: $(VENV)/.book-installed node_modules/.installed
-setup-test: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed $(LITE_VENV)/.installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc hub-python
+setup-test: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed $(LITE_VENV)/.installed /usr/bin/chromium /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc hub-python /usr/bin/pdfinfo
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv && rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }

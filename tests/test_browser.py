@@ -424,7 +424,7 @@ def test_slider_keys_buttons_and_words(browser, book_url):
         assert now == expected if expected is not None else now > before, (key, now)
         words = slider.get_attribute("aria-valuetext")
         assert words.startswith("confidence in the correct class ") and ", loss " in words
-        assert status.text_content() == words.split(", ", 1)[1]
+        assert status.text_content() == words  # the live region: the new value and its result
         assert (canvas.get_attribute("aria-label") == alt) == (now == start)  # alt follows
     assert slider.get_attribute("aria-valuetext") == \
         "confidence in the correct class 0.01, loss 4.61"
@@ -434,8 +434,34 @@ def test_slider_keys_buttons_and_words(browser, book_url):
     plus.click()
     minus.click()
     wait_for_frame(page, slider)
-    assert slider.input_value() == "1" and status.text_content() == "loss 3.22"
+    assert slider.input_value() == "1"
+    assert status.text_content() == "confidence in the correct class 0.04, loss 3.22"
     assert "0.04" in canvas.get_attribute("aria-label")
+    assert page.errors == []
+    context.close()
+
+
+def test_slider_live_region_says_which_control_moved(browser, book_url):
+    """Chapter 3's slider has a choice and a range: after a move, its live region says
+    the control that moved, at its new value, and the result; nothing on page load."""
+    context, page = open_page(browser, f"{book_url}notebooks/03_a_batch.html")
+    root = page.locator(".lb-slider").first
+    slider, choice = root.locator("input[type=range]"), root.locator("select")
+    status = root.locator(".lb-slider-status")
+    wait_for_frame(page, slider)
+    assert status.text_content() == ""
+    label = root.locator(f'label[for="{slider.get_attribute("id")}"]').text_content()
+    root.get_by_role("button", name=f"{label}: one step up").click()
+    wait_for_frame(page, slider)
+    readout = root.locator(f'output[for="{slider.get_attribute("id")}"]').text_content()
+    assert status.text_content() == slider.get_attribute("aria-valuetext")
+    assert status.text_content().startswith(f"{label} {readout}, batch loss ")
+    choice.select_option(index=2)
+    wait_for_frame(page, slider)
+    option = choice.locator("option:checked").text_content()
+    result = slider.get_attribute("aria-valuetext").split(", ", 1)[1]
+    assert option.startswith("sample 2") and result.startswith("batch loss ")
+    assert status.text_content() == f"{option}, {result}"   # "sample 2 (cat)": said once
     assert page.errors == []
     context.close()
 

@@ -5,9 +5,11 @@ runs from this virtualenv (tests/lab_server.py) on a temporary copy of notebooks
 and headless Chromium opens a chapter, runs all its cells from the Run menu, and
 moves the slider: the "+" button, the arrow keys on the handle, Home, and (chapter 3)
 another "sample" in its dropdown. After each move the plot <img> must show a new picture, the
-readout the new position, the status line (role=status) the chapter's result in
-words, and the image's alt text the plot's title and every position; the expected words are computed
-here from the chapter's own numbers. No console errors, no widget that failed to
+readout the new position, the status line (role=status, a polite live region) the
+control that moved at its new position and the chapter's result in words ("its
+confidence in the correct class 0.53, batch loss 0.44"; at first every control's
+position), and the image's alt text the plot's title and every position; the expected
+words are computed here from the chapter's own numbers. No console errors, no widget that failed to
 render, no error or stderr output in the notebook.
 
 It prints the median time from a "+" click to the new picture, measured in the page
@@ -100,11 +102,18 @@ class Expected:
         with numpy_restored():
             return self.chapter.words(self.globals, values)
 
-    def said(self) -> list[str]:
+    def said(self) -> dict[str, str]:
         """'<label> <position>' for each control (an option named like its control, "sample 1
         (cat)" of "sample", alone): the alt text names every position."""
-        words = [(c.label, c.labels[self.index[n]]) for n, c in self.slider.controls.items()]
-        return [text if text.startswith(label) else f"{label} {text}" for label, text in words]
+        words = {n: (c.label, c.labels[self.index[n]]) for n, c in self.slider.controls.items()}
+        return {n: text if text.startswith(label) else f"{label} {text}"
+                for n, (label, text) in words.items()}
+
+    def status(self, moved: str | None) -> str:
+        """The live region after control ``moved`` moved: it at its position, then the
+        result; before any move (None), every control."""
+        said = self.said()
+        return ", ".join([said[moved]] if moved else said.values()) + ", " + self.words()[0]
 
 
 # -- JupyterLab and the page ---------------------------------------------------------
@@ -189,9 +198,11 @@ def view_state(box) -> dict:
                            readout: (el.querySelector('.widget-readout') || {}).textContent}; }""")
 
 
-def check_move(page, box, before: dict, expected: Expected, what: str) -> dict:
-    """Wait for the view to show ``expected``'s position; assert what it shows."""
+def check_move(page, box, before: dict, expected: Expected, what: str, moved: str) -> dict:
+    """Wait for the view to show ``expected``'s position after control ``moved`` moved;
+    assert what it shows."""
     result, title = expected.words()
+    status = expected.status(moved)
     try:
         page.wait_for_function(
             """([el, src, status, readout]) => {
@@ -199,7 +210,7 @@ def check_move(page, box, before: dict, expected: Expected, what: str) -> dict:
                    return img && img.src !== src && img.complete
                        && el.querySelector('[role=status]').textContent === status
                        && el.querySelector('.widget-readout').textContent === readout; }""",
-            arg=[box.element_handle(), before["src"], result, expected.readout()],
+            arg=[box.element_handle(), before["src"], status, expected.readout()],
             timeout=WAIT)
     except Exception:  # the assertions below say what is wrong
         pass
@@ -207,8 +218,8 @@ def check_move(page, box, before: dict, expected: Expected, what: str) -> dict:
     assert now["src"] != before["src"], f"{what}: the plot <img> did not change"
     assert now["src"].startswith(("blob:", "data:")), f"{what}: img src {now['src'][:40]}"
     assert now["readout"] == expected.readout(), f"{what}: readout {now['readout']!r}"
-    assert now["status"] == result, f"{what}: status {now['status']!r}, expected {result!r}"
-    for words in [title, result, *expected.said()]:
+    assert now["status"] == status, f"{what}: status {now['status']!r}, expected {status!r}"
+    for words in [title, result, *expected.said().values()]:
         assert words in now["alt"], f"{what}: the image's alt text {now['alt']!r} lacks {words!r}"
     return now
 
@@ -306,7 +317,8 @@ def test_live_slider_in_jupyterlab(browser, lab, chapter):
                         f"{broken.first.inner_text()}\nconsole: {page.errors}")
         state = view_state(box)
         result, title = expected.words()
-        assert state["readout"] == expected.readout() and state["status"] == result, state
+        assert state["readout"] == expected.readout(), state
+        assert state["status"] == expected.status(None), state
         assert title in state["alt"], state
         assert_layout(box)
 
@@ -314,14 +326,14 @@ def test_live_slider_in_jupyterlab(browser, lab, chapter):
         for i in range(3):
             step.click()
             expected.index[expected.range] += 1
-            state = check_move(page, box, state, expected, f'"+" click {i + 1}')
+            state = check_move(page, box, state, expected, f'"+" click {i + 1}', expected.range)
 
         handle = box.locator("[role=slider]")
         handle.focus()
         for key, change in [("ArrowRight", 1), ("ArrowRight", 1), ("ArrowLeft", -1)]:
             page.keyboard.press(key)
             expected.index[expected.range] += change
-            state = check_move(page, box, state, expected, key)
+            state = check_move(page, box, state, expected, key, expected.range)
 
         if chapter.choice:
             control = expected.control(chapter.choice)
@@ -329,17 +341,19 @@ def test_live_slider_in_jupyterlab(browser, lab, chapter):
             box.get_by_role("combobox", name=control.label).select_option(
                 label=control.labels[other])
             expected.index[chapter.choice] = other
-            state = check_move(page, box, state, expected, f"{chapter.choice} button")
+            state = check_move(page, box, state, expected, f"{chapter.choice} button",
+                               chapter.choice)
         box.screenshot(path=f"{shot}-after.png")
 
         handle.focus()
         page.keyboard.press("Home")
         expected.index[expected.range] = 0
-        state = check_move(page, box, state, expected, "Home")
+        state = check_move(page, box, state, expected, "Home", expected.range)
         timed = click_latency(box, CLICKS)
         times = timed["times"]
         expected.index[expected.range] = CLICKS
-        check_move(page, box, {**state, "src": None}, expected, f"{CLICKS} timed clicks")
+        check_move(page, box, {**state, "src": None}, expected, f"{CLICKS} timed clicks",
+                   expected.range)
         print(f"\n{chapter.notebook}: '+' click to new image shown, median "
               f"{statistics.median(times):.0f} ms over {CLICKS} clicks "
               f"(min {min(times):.0f}, max {max(times):.0f}); the img loaded "

@@ -1,24 +1,33 @@
 """The print edition: `make pdf` / `make pdf-student` (tools/pdf.py) and book/_static/print.css.
 
-The PDFs are made once per session from the built book (about 10 s each). They must
+The PDFs are made once per session from the built book (about 25 s each). They must
 have every page of _toc.yml with its title exactly as the book shows it, one bookmark
 per chapter, page numbers, typeset math, no toggle text, the sliders' strips of still
-frames, and the solutions in an appendix (none in the student PDF). The print styles
-are checked in the browser, on the chapter pages and on a hand-made page with the
-slider player's print markup (the contract with lossbook.widgets: .lb-slider-live
-for the interactive part, .lb-slider-print holding <figure>s of frames and values).
+frames, and the solutions in an appendix (none in the student PDF). They must be
+tagged PDFs (poppler's pdfinfo says "Tagged: yes"): the structure tree, read here with
+pypdf, has the book's headings in reading order and a Figure with each picture's alt
+text. The print styles are checked in the browser, on the chapter pages and on a
+hand-made page with the slider player's print markup (the contract with
+lossbook.widgets: .lb-slider-live for the interactive part, .lb-slider-print holding
+<figure>s of frames and values).
 """
 from __future__ import annotations
 
+import collections
 import html
 import importlib.util
 import io
 import re
+import shutil
+import subprocess
+import unicodedata
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 import pypdf  # make test installs it (requirements-test.txt)
+from pypdf.generic import ArrayObject, DictionaryObject
 from test_browser import CHAPTERS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,8 +49,8 @@ TOGGLE_WORDS = ["Show the solution", "Hide the solution", "Show the plotting cod
 
 
 def squash(text: str) -> str:
-    """PDF text extraction breaks lines and ligatures: compare without them."""
-    return re.sub(r"\s+", "", text.replace("\ufb01", "fi").replace("\ufb02", "fl"))
+    """PDF text extraction breaks lines and keeps ligatures (ﬁ, ﬀ): compare without them."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def page_title(built: Path, path: str) -> str:
@@ -77,13 +86,21 @@ def slider_count(built: Path, path: str) -> int:
     return (built / path).read_text(encoding="utf-8").count('<div class="lb-slider" id=')
 
 
+FOOTER = 57  # pt: the bottom margin (20 mm) holds the page number and the part's name
+
+
 class Book:
-    """A PDF made by tools/pdf.py, with its text per page and its bookmarks."""
+    """A PDF made by tools/pdf.py: its text per page, the text in each page's bottom
+    margin, its bookmarks, and its structure tree (tagged PDF) with each element's text."""
 
     def __init__(self, made: dict):
         self.made = made
         self.reader = pypdf.PdfReader(made["path"])
-        self.pages = [p.extract_text() or "" for p in self.reader.pages]
+        self.pages, self.footers = [], []
+        self.marked = collections.defaultdict(str)   # (page object, MCID) -> text
+        self.pieces = []   # per page: [(x, y, text)]
+        for page in self.reader.pages:
+            self._read(page)
         self.text = squash("".join(self.pages))
         self.bookmarks = []   # (depth, title, 0-based page)
 
@@ -96,6 +113,65 @@ class Book:
                         (depth, item.title, self.reader.get_destination_page_number(item)))
 
         walk(self.reader.outline, 0)
+
+    def _read(self, page) -> None:
+        """The page's text; what lies in its bottom margin; the text of each marked-content
+        sequence (BDC ... EMC with an MCID), which the structure tree points at."""
+        open_, pieces = [], []
+
+        def before(op, args, cm, tm):
+            if op == b"BDC":
+                props = args[1].get_object() if len(args) > 1 else {}
+                open_.append(props.get("/MCID") if isinstance(props, dict) else None)
+            elif op == b"BMC":
+                open_.append(None)
+            elif op == b"EMC" and open_:
+                open_.pop()
+
+        def text(t, cm, tm, font, size):
+            x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+            y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+            if t.strip():
+                pieces.append((x, y, t))
+            mcid = next((m for m in reversed(open_) if m is not None), None)
+            if mcid is not None:
+                self.marked[(page.indirect_reference.idnum, int(mcid))] += t
+
+        self.pages.append(page.extract_text(visitor_operand_before=before, visitor_text=text) or "")
+        self.pieces.append(pieces)
+        self.footers.append(" ".join(t.strip() for x, y, t in pieces if y < FOOTER))
+
+    def elements(self, kinds: tuple[str, ...]) -> list[tuple[str, str, dict]]:
+        """``[(kind, text, element)]`` for the structure elements of ``kinds`` ("/H1"),
+        in the tree's order (the reading order)."""
+        found = []
+
+        def text(node, page) -> str:
+            node = node.get_object()
+            if isinstance(node, int):   # a marked-content id on the element's page
+                return self.marked.get((page.idnum, int(node)), "")
+            if not isinstance(node, DictionaryObject):
+                return ""
+            page = node.raw_get("/Pg") if "/Pg" in node else page
+            if "/MCID" in node:
+                return self.marked.get((page.idnum, int(node["/MCID"])), "")
+            kids = node.get("/K")
+            kids = kids if isinstance(kids, ArrayObject) else [] if kids is None else [kids]
+            return "".join(text(k, page) for k in kids)
+
+        def walk(node, page):
+            node = node.get_object()
+            if not isinstance(node, DictionaryObject) or "/MCID" in node:
+                return
+            page = node.raw_get("/Pg") if "/Pg" in node else page
+            if node.get("/S") in kinds:
+                found.append((node["/S"], " ".join(text(node, page).split()), node))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, ArrayObject) else [] if kids is None else [kids]:
+                walk(kid, page)
+
+        walk(self.reader.trailer["/Root"]["/StructTreeRoot"], None)
+        return found
 
 
 @pytest.fixture(scope="session")
@@ -151,14 +227,113 @@ def test_no_toggle_text(pdfs, built_book, kind):
     assert left == [], f"toggle labels printed: {left}"
 
 
+def part_of_each_page(book: Book) -> list[str]:
+    """The name of the part (top-level bookmark) each page belongs to; '' for the cover."""
+    starts = sorted((page, title) for depth, title, page in book.bookmarks if depth == 0)
+    return [next((t for p, t in reversed(starts) if p <= index), "")
+            for index in range(len(book.pages))]
+
+
 @pytest.mark.parametrize("kind", ["full", "student"])
 def test_page_numbers_and_typeset_math(pdfs, kind):
+    """Every page but the cover has its number and its part's name in the bottom margin."""
     book = pdfs[kind]
-    assert book.pages[0].strip() and not re.search(r"\b1\s*$", book.pages[0])  # the cover: no number
-    for number, text in enumerate(book.pages[1:], start=2):
-        assert re.search(rf"\b{number}\s*$", text), f"page {number} does not end with its number"
+    assert book.pages[0].strip() and book.footers[0] == "", "the cover has no footer"
+    for index, (footer, part) in enumerate(zip(book.footers, part_of_each_page(book))):
+        if index:
+            number = str(index + 1)
+            assert squash(footer) in (number + squash(part), squash(part) + number), \
+                f"page {number}: footer {footer!r}, expected {part!r} and {number}"
     raw = [d for d in ("\\(", "\\[", "$$") if d in "".join(book.pages)]
     assert raw == [], f"TeX left untypeset: {raw}"
+
+
+class Article(HTMLParser):
+    """A built page's article, as it prints: its h1/h2 headings (role="heading" with
+    aria-level 1 or 2 too), without their # links and math, and its pictures' alt text."""
+
+    VOID = {"img", "br", "hr", "input", "meta", "link", "source", "wbr", "col", "area"}
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self.headings, self.alts = [], []
+        self._open = []       # the article's open elements: (tag, leave its text out)
+        self._heading = None  # [depth of the open heading, its text so far]
+        self.feed(path.read_text(encoding="utf-8"))
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if not self._open and not (tag == "article" and "bd-article" in classes):
+            return
+        if tag == "img":
+            self.alts.append(attrs.get("alt"))
+        if tag in self.VOID:
+            return
+        self._open.append((tag, tag == "script" or "headerlink" in classes or "math" in classes))
+        level = tag[1:] if tag in ("h1", "h2") else attrs.get("aria-level") \
+            if attrs.get("role") == "heading" else None
+        if level in ("1", "2") and self._heading is None:
+            self._heading = [len(self._open), ""]
+
+    def handle_endtag(self, tag):
+        if not self._open or tag in self.VOID:
+            return
+        self._open.pop()
+        if self._heading and len(self._open) < self._heading[0]:
+            self.headings.append(" ".join(self._heading[1].split()))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading and not any(skip for _, skip in self._open):
+            self._heading[1] += data
+
+
+@pytest.fixture(scope="session")
+def articles(built_book) -> dict[str, Article]:
+    return {path: Article(built_book / path) for path in TOC_PAGES}
+
+
+@pytest.mark.parametrize("kind", ["full", "student"])
+def test_the_pdf_is_tagged(pdfs, kind):
+    """poppler's pdfinfo, an independent reader, says so; the catalog marks it and names
+    the language."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        pytest.fail("pdfinfo is missing: apt-get install poppler-utils (make test does)")
+    info = subprocess.run([pdfinfo, str(pdfs[kind].made["path"])], capture_output=True,
+                          text=True, check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M), info
+    root = pdfs[kind].reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "en"
+    assert "/StructTreeRoot" in root
+
+
+@pytest.mark.parametrize("kind", ["full", "student"])
+def test_the_structure_tree_has_the_headings_in_reading_order(pdfs, articles, kind):
+    book = pdfs[kind]
+    expected = ["Contents"] + [h for path in TOC_PAGES for h in articles[path].headings]
+    if kind == "full":
+        titles = [articles[path].headings[0] for path in CHAPTERS]
+        expected += [pdf_tool.APPENDIX] + ["Solutions: " + t for t in titles]
+    assert len(expected) > 3 * len(TOC_PAGES)
+    found = [text for _, text, _ in book.elements(("/H1", "/H2"))]
+    assert list(map(squash, found)) == list(map(squash, expected))
+    titles = ["Contents"] + [articles[p].headings[0] for p in TOC_PAGES]
+    titles += [pdf_tool.APPENDIX] if kind == "full" else []
+    top = [text for _, text, _ in book.elements(("/H1",))]
+    assert list(map(squash, top)) == list(map(squash, titles))
+
+
+@pytest.mark.parametrize("kind", ["full", "student"])
+def test_figures_carry_the_pictures_alt_text(pdfs, articles, kind):
+    """Every picture of the book (plots, the sliders' stills) is a Figure whose alt text
+    is the picture's, in the book's order."""
+    alts = [alt for path in TOC_PAGES for alt in articles[path].alts]
+    strips = [a for a in alts if a and a.startswith("Plot: ")]
+    assert len(alts) >= 10 and len(strips) >= 12, alts
+    figures = [str(e["/Alt"]) for _, _, e in pdfs[kind].elements(("/Figure",)) if "/Alt" in e]
+    assert figures == [" ".join(a.split()) for a in alts]  # as an accessible name: spaces collapsed
 
 
 def test_every_slider_prints_as_a_strip_of_frames(pdfs, built_book):
@@ -240,6 +415,12 @@ def test_print_styles_on_every_page(browser, built_book, path):
             .filter(p => p.offsetWidth && p.scrollWidth > p.clientWidth + 1)
             .map(p => p.textContent.slice(0, 60))""")
         assert cut == [], f"code cut at the page edge: {cut}"
+        wide = page.evaluate("""() => {
+            const edge = document.querySelector('article').getBoundingClientRect().right;
+            return [...document.querySelectorAll('article table')]
+                .filter(t => t.getBoundingClientRect().right > edge + 1)
+                .map(t => t.textContent.trim().slice(0, 60)); }""")
+        assert wide == [], f"a table runs past the page edge (its last columns are cut): {wide}"
         ranges = page.locator("article input[type=range], article select")
         shown = [i for i in range(ranges.count()) if ranges.nth(i).evaluate(VISIBLE)]
         assert shown == [], "slider controls print (the strip of frames should instead)"
@@ -302,16 +483,24 @@ def test_printing_in_dark_mode_prints_the_light_theme(browser, built_book):
     assert themes == ["light", "dark"]
 
 
-def test_contents_lines_jump_to_their_pages(pdfs):
-    book = pdfs["full"]
+@pytest.mark.parametrize("kind", ["full", "student"])
+def test_contents_lines_jump_to_their_pages_and_say_their_numbers(pdfs, kind):
+    book = pdfs[kind]
     contents = next(page for depth, t, page in book.bookmarks if depth == 0 and t == "Contents")
     first_chapter = min(page for depth, t, page in book.bookmarks if depth == 0 and t != "Contents")
-    targets = set()
+    destinations = book.reader.named_destinations
+    targets, lines = set(), 0
     for index in range(contents, first_chapter):
         for annotation in book.reader.pages[index].get("/Annots", []):
             annotation = annotation.get_object()
             assert "/URI" not in annotation.get("/A", {}), "a contents line links to a web address"
-            if "/Dest" in annotation:
-                targets.add(book.reader.get_page_number(annotation["/Dest"][0].get_object()))
+            target = book.reader.get_destination_page_number(destinations[annotation["/Dest"]])
+            left, bottom, right, top = map(float, annotation["/Rect"])
+            number = "".join(t for x, y, t in book.pieces[index]
+                             if bottom <= y <= top and x > right - 40).strip()
+            assert number == str(target + 1), (annotation["/Dest"], number, target + 1)
+            targets.add(target)
+            lines += 1
     chapters = {page for depth, t, page in book.bookmarks if depth == 0 and t != "Contents"}
     assert chapters <= targets, sorted(chapters - targets)
+    assert lines >= len(book.bookmarks) - 1   # every bookmark but the contents' own

@@ -351,21 +351,76 @@ def test_moving_the_live_slider_redraws_with_the_new_value():
 
 
 def test_the_live_view_says_what_the_static_player_says(single):
+    """Its live region says the control's new value with its result, as the static
+    player's slider does (its aria-valuetext, and its live region after a move)."""
     import ipywidgets
 
-    s, _ = single
+    s, html = single
     s.update(p=0.7)
     assert _shown(s)[1] == ("Plot: -log(0.70) = 0.357 "
                             "(confidence in the correct class 0.70, loss 0.36)")
     result = next(w for w in s.widget.children
                   if isinstance(w, ipywidgets.HTML) and "role=" in w.value)
-    assert 'aria-live="polite"' in result.value and "loss 0.36" in result.value
+    assert 'aria-live="polite"' in result.value
+    assert _status(s) == "confidence in the correct class 0.70, loss 0.36"
+    assert _status(s) == Page(html).all("input")[0]["aria-valuetext"]
     minus, plus = [w for w in s.widget.children[0].children if isinstance(w, ipywidgets.Button)]
     plus.click()
-    assert s.values["p"] > 0.7 and "loss 0.31" in result.value
+    assert s.values["p"] == 0.73 and _status(s) == "confidence in the correct class 0.73, loss 0.31"
     minus.click()
-    assert s.values["p"] == 0.7
+    assert s.values["p"] == 0.7 and _status(s) == "confidence in the correct class 0.70, loss 0.36"
     assert _slider_widget(s).description == "confidence in the correct class"
+
+
+def draw_two(ax, p, sample):
+    ax.set_title(f"{sample}: {p}")
+    return f"loss {p + sample:.2f}"
+
+
+def two_controls() -> Slider:
+    return slider(draw_two, p=Range(0, 1, steps=3, label="confidence"),
+                  sample=Choice({"sample 0 (dog)": 0, "sample 1 (cat)": 1}, label="sample"))
+
+
+def test_the_live_status_says_what_the_move_changed_and_its_result():
+    """A reader who moves one control hears that control's new value and the result; at
+    first (nothing moved yet) the status holds every control."""
+    import ipywidgets
+
+    s = two_controls()
+    s.widget  # noqa: B018
+    assert _status(s) == "confidence 0.5, sample 0 (dog), loss 0.50"
+    minus, plus = [w for w in s.widget.children[0].children if isinstance(w, ipywidgets.Button)]
+    plus.click()
+    assert _status(s) == "confidence 1.0, loss 1.00"
+    (choice,) = [w for w in s.widget.children if isinstance(w, ipywidgets.Dropdown)]
+    choice.value = 1
+    assert _status(s) == "sample 1 (cat), loss 2.00"   # said once: the option names its control
+    _slider_widget(s).value = 0
+    assert _status(s) == "confidence 0.0, loss 1.00"
+    s.update(p=0.5, sample=0)   # the kernel moves both
+    assert _status(s) == "confidence 0.5, sample 0 (dog), loss 0.50"
+
+
+def test_the_static_player_has_the_words_of_each_position():
+    data = Page(two_controls().static_html()).data()
+    assert [c["said"] for c in data["controls"]] == [
+        ["confidence 0.0", "confidence 0.5", "confidence 1.0"], ["sample 0 (dog)", "sample 1 (cat)"]]
+    assert data["joined"] == "{said}, {result}"
+
+
+def test_the_words_are_joined_the_chinese_way_in_chinese():
+    from lossbook import i18n
+
+    try:
+        i18n.set_language("zh_CN")
+        s = two_controls()
+        s.widget  # noqa: B018
+        assert _status(s) == "confidence 0.5, sample 0 (dog)，loss 0.50"
+        assert Page(s.static_html()).data()["joined"] == "{said}，{result}"
+    finally:
+        i18n.set_language(None)
+        matplotlib.rcParams.update(matplotlib.rcParamsDefault)
 
 
 def test_update_moves_the_widget_and_returns_the_png():
@@ -540,6 +595,14 @@ def test_a_live_choice_is_a_dropdown_and_is_said_once():
     choice.value = 1
     assert s.values["sample"] == 1
     assert _shown(s)[1] == "Plot: 0.5 1 (p 0.5, sample 1)"
+
+
+def _status(s) -> str:
+    """The text of the live view's status line (its polite live region)."""
+    import html
+
+    value = next(w.value for w in s.widget.children if 'role="status"' in str(getattr(w, "value", "")))
+    return html.unescape(re.sub(r"<[^>]+>", "", value))
 
 
 def _slider_widget(s):

@@ -103,6 +103,11 @@ def role_targets(text: str) -> list[str]:
     return sorted(out)
 
 
+def words_out_of_math(math: str) -> str:
+    """Math with its \\text{...} words taken out: the words are translated, the rest not."""
+    return re.sub(r"\\text\{[^{}]*\}", r"\\text{}", math)
+
+
 NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)*")  # 0.693, 1.1, 88, 2026 (not inside words)
 DIMENSIONS = re.compile(r"\b\d-D\b")  # "2-D" is 二维 in Chinese
 
@@ -116,7 +121,8 @@ def test_translations_keep_markup_math_code_and_links(catalog):
         plain_en = ROLE.sub("", e.msgid)
         plain_zh = ROLE.sub("", e.msgstr)
         for what, pattern in (("code", CODE), ("math", MATH), ("link", LINK)):
-            if set(pattern.findall(plain_en)) != set(pattern.findall(plain_zh)):
+            found = [set(map(words_out_of_math, pattern.findall(text))) for text in (plain_en, plain_zh)]
+            if found[0] != found[1]:
                 problems.append(f"{what} differs in {e.msgid[:60]!r}")
         if role_targets(e.msgid) != role_targets(e.msgstr):
             problems.append(f"roles/targets differ in {e.msgid[:60]!r}")
@@ -126,6 +132,69 @@ def test_translations_keep_markup_math_code_and_links(catalog):
         if re.match(r"\d+\.\s", e.msgstr):  # MyST would read a numbered list, not this text
             problems.append(f"starts like a numbered list (write '1\\\\. …'): {e.msgstr[:40]!r}")
     assert not problems, "\n".join(problems)
+
+
+# --- one term, one rendering (TRANSLATING.md's terminology table) ---------------------
+def checked_terms() -> list[tuple[str, str, list[str]]]:
+    """The table's rows with renderings not to use: (English term, its Chinese, others)."""
+    text = (ROOT / "TRANSLATING.md").read_text(encoding="utf-8")
+    table = text.split("## Terminology", 1)[1].split("\n## ", 1)[0]
+    rows = []
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[2] and not set(cells[2]) <= set("-") and cells[0] != "English":
+            english, chinese = cells[0].split(" (")[0], cells[1].split("（")[0]
+            rows.append((english, chinese, [v.strip() for v in cells[2].split("、")]))
+    return rows
+
+
+def translations() -> list[tuple[str, str, str]]:
+    """Every translated text: (where, English, Chinese), catalogs and zh_CN.json."""
+    found = [(f"{catalog}", e.msgid, e.msgstr) for catalog in CATALOGS
+             for e in polib.pofile(str(MESSAGES / catalog)) if e.msgstr and not e.obsolete]
+    found += [("zh_CN.json", k, v) for k, v in json.loads(ZH_JSON.read_text(encoding="utf-8")).items()]
+    return found
+
+
+def has_term(english: str, term: str) -> bool:
+    """``term`` as words of ``english``, outside code, math, roles and link targets."""
+    prose = re.sub(r"\{\w+\}`[^`]*`|`[^`]*`|\$[^$]*\$|\]\([^)]*\)", " ", english)
+    return re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", prose, re.I) is not None
+
+
+def test_terms_are_rendered_one_way():
+    """Where the English has a term of the table, the Chinese has none of the renderings
+    the table lists under 不用 (never)."""
+    rows = checked_terms()
+    assert {r[0] for r in rows} >= {"surprise", "For the curious", "epoch", "Predict:", "margin"}
+    assert not any(other in rendering for _, rendering, others in rows for other in others), rows
+    problems = []
+    for where, english, chinese in translations():
+        for term, rendering, others in rows:
+            if has_term(english, term):
+                problems += [f"{where}: {term!r} is {other!r}, not {rendering!r}, in {chinese[:50]!r}"
+                             for other in others if other in chinese]
+    assert not problems, "TRANSLATING.md, Terminology:\n" + "\n".join(problems)
+
+
+def test_an_exercise_has_one_chinese_title():
+    """Its heading in the chapter and its line in the teachers page's table."""
+    from lossbook.exercises import all_exercises
+
+    chapters = {e.msgid: e.msgstr for catalog in CATALOGS if catalog.startswith("notebooks/")
+                for e in polib.pofile(str(MESSAGES / catalog))}
+    teachers = {e.msgid: e.msgstr for e in polib.pofile(str(MESSAGES / "book" / "teachers.po"))}
+    differ = []
+    for _, exercise in all_exercises():
+        number = exercise.name.replace("ch", "").replace(".q", ".")
+        heading = chapters.get(f"Exercise {number}: {exercise.title}", "")
+        line = teachers.get(f"{number} {exercise.title}", "")
+        assert heading.startswith(f"练习 {number}：") and line.startswith(f"{number} "), \
+            (number, heading, line)
+        if heading[len(f"练习 {number}："):] != line[len(f"{number} "):]:
+            differ.append(f"{number}: {heading!r} / {line!r}")
+    assert not differ, "the chapter and the teachers page title an exercise differently:\n" + \
+        "\n".join(differ)
 
 
 # --- package text (src/lossbook/locale/zh_CN.json) -------------------------------

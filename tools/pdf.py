@@ -1,32 +1,42 @@
-"""Print the built book as one PDF: ``make pdf`` (with solutions) and ``make pdf-student``.
+"""Print the built book as one tagged PDF: ``make pdf`` (with solutions) and ``make pdf-student``.
 
     python tools/pdf.py                 # _build/html -> _build/lossbook.pdf
     python tools/pdf.py --student       # -> _build/lossbook-student.pdf, no solutions
 
-How it works, in four steps:
+How it works:
 
-1. Headless Chromium (Playwright, Debian's /usr/bin/chromium) opens every page of the
-   built HTML from disk, in the order of ``_toc.yml``, waits for MathJax, fonts and
-   pictures, and prints it with the book's own print styles (book/_static/print.css:
-   no sidebars or toggles, code wrapped, sliders as strips of still frames).
-   Before printing, each exercise's solution cell (the hidden cell right before a
-   ``.check(`` cell) is taken off the page, with the check's output: kept for the
+1. **One HTML document for the whole book.** Headless Chromium (Playwright, Debian's
+   /usr/bin/chromium) opens an empty page (``_build/pdf/book.html``) and puts into it a
+   cover, the contents, the article of every page of ``_toc.yml`` in order (read from
+   the built HTML, with the book's stylesheets), and the solutions appendix. Each
+   page's ids get a prefix (``p3-``), so a link to another page of the book becomes a
+   link inside the PDF. Each exercise's solution cell (the hidden cell right before a
+   ``.check(`` cell) is taken off its page, with the check's output: kept for the
    appendix, or dropped for the student handout.
-2. Chromium also prints the pages this tool writes itself (to ``_build/pdf/``): a
-   cover, the contents with page numbers, and the solutions appendix.
-3. pypdf merges the parts and stamps page numbers on them (a layer of numbered,
-   otherwise empty pages that Chromium prints too, so the numbers use the same font).
-4. pypdf adds a bookmark for every chapter and its sections. Where a heading lands is
-   read from the outline Chromium writes into each page's PDF (``outline=True``).
+2. **One print.** MathJax typesets the whole document once, then one
+   ``page.pdf(tagged=True)`` call prints it with the book's print styles
+   (book/_static/print.css: no sidebars or toggles, code wrapped, sliders as strips
+   of still frames). Chromium tags headings, paragraphs, lists, tables, links and
+   figures (with their images' alt text) in reading order; a merge of separate PDFs
+   would lose that structure. Page numbers and each part's name are CSS margin boxes
+   (one named ``@page`` per part; none on the cover).
+3. **The contents' page numbers.** Every contents line links to its heading, so the
+   PDF has a named destination there: the page it landed on. The numbers go in and
+   the book is printed again, until they stand still (two prints in practice).
+4. **Bookmarks.** pypdf clones the printed PDF (its structure tree included) and adds
+   the bookmarks: the contents, every chapter with its sections (h2), the appendix.
+   Their titles come from the HTML, their places from the named destinations.
 
 Pictures are embedded as the book stores them (no resampling); A4 paper.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import importlib
 import io
+import logging
 import re
 import time
 from pathlib import Path
@@ -34,34 +44,88 @@ from pathlib import Path
 import yaml
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, NameObject
+from pypdf.generic import Fit
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
-MARGIN = {"top": "16mm", "bottom": "20mm", "left": "16mm", "right": "16mm"}
 APPENDIX = "Appendix A. Solutions to the exercises"
-# The contents link each line to this address + page number; once the PDF is merged,
-# link_contents() turns those links into jumps to the page.
-PAGE_LINK = "https://lossbook.invalid/page/"
+CONTENTS = "Contents"
+MAX_PRINTS = 4  # the contents' numbers settle after two; more means something is off
 
-# Runs in each chapter page before it is printed. Returns the page's title, its h1/h2
-# headings and the solutions it took off the page.
-PREPARE = """(student) => {
-  const root = document.documentElement;
-  root.classList.add('lb-pdf');
-  root.dataset.theme = 'light';
-  const article = document.querySelector('article.bd-article');
+# The whole book's page: A4, the book's margins, page numbers in the margin boxes.
+# Named pages (@page lb-...) add each part's name; lb-cover has no footer.
+BOOK_CSS = """
+@page { size: A4; margin: 16mm 16mm 20mm 16mm;
+  @bottom-right { content: counter(page); font: 8.5pt system-ui, sans-serif; color: #666;
+                  vertical-align: top; padding-top: 4mm; }
+  @bottom-left { font: 8.5pt system-ui, sans-serif; color: #666;
+                 vertical-align: top; padding-top: 4mm; } }
+@page lb-cover { @bottom-right { content: none; } @bottom-left { content: none; } }
+body { background: #fff; }
+.bd-article { width: 100%; max-width: none; }
+/* the theme hides an article's first h1 in print (it prints the page title instead) */
+html.lb-pdf .bd-main .bd-content .bd-article h1 { display: block; }
+.lb-pdf-part { break-before: page; }
+.lb-cover { page: lb-cover; display: flex; flex-direction: column; justify-content: center;
+  height: 240mm; text-align: center; }
+.lb-cover-title { font-size: 2.6em; line-height: 1.2; margin: 0 0 1em; color: #000;
+  font-weight: 500; }
+.lb-cover-edition { font-size: 1.3em; } .lb-cover-author { margin-top: 3em; }
+.lb-cover-note { margin-top: 6em; color: #555; font-size: .9em; }
+.lb-toc-part { font-weight: 600; margin: 1.2em 0 .3em; text-transform: uppercase;
+  letter-spacing: .05em; font-size: .85em; color: #555; break-after: avoid; }
+.lb-toc-1, .lb-toc-2 { display: flex; align-items: baseline; gap: .4em; margin: .15em 0;
+  color: inherit; text-decoration: none; }
+.lb-toc-1 { font-weight: 600; margin-top: .5em; }
+.lb-toc-2 { padding-left: 1.5em; font-size: .92em; }
+.lb-toc-dots { flex: 1; border-bottom: 1px dotted #999; }
+.lb-toc-page { font-variant-numeric: tabular-nums; }
+.lb-contents h1, .lb-appendix h1, .lb-appendix h2, .lb-appendix h3 { color: #000; }
+"""
+
+# Puts the article of one built page into the book. Returns its title, its h1/h2
+# headings (with the ids they now have) and the solutions it took off the page.
+ADD_PAGE = """({source, url, n, pages, student, appendix, part}) => {
+  const page = new DOMParser().parseFromString(source, 'text/html');
+  const article = page.querySelector('article.bd-article');
+  const prefix = 'p' + n + '-';
   const text = (h) => {
     const c = h.cloneNode(true);
     c.querySelectorAll('.headerlink').forEach(a => a.remove());
     return c.textContent.replace(/\\s+/g, ' ').trim();
   };
-  // Links to other pages of the book lead nowhere in a PDF: keep their text only.
-  for (const a of article.querySelectorAll('a[href]')) {
-    const url = new URL(a.href, location.href);
-    if (url.protocol === 'file:' && url.pathname !== location.pathname) a.removeAttribute('href');
+  const inner = (h) => {
+    const c = h.cloneNode(true);
+    c.querySelectorAll('.headerlink').forEach(a => a.remove());
+    return c.innerHTML;
+  };
+  article.querySelectorAll('script').forEach(s => s.remove());   // nothing runs in print
+  // Ids get the page's prefix; so do the attributes that point at ids.
+  for (const el of article.querySelectorAll('[id]')) el.id = prefix + el.id;
+  for (const name of ['for', 'aria-labelledby', 'aria-describedby', 'aria-controls', 'headers'])
+    for (const el of article.querySelectorAll('[' + name + ']'))
+      el.setAttribute(name, el.getAttribute(name).split(/\\s+/).map(v => prefix + v).join(' '));
+  // Addresses: pictures and styles from the built book; links to a page of the book
+  // jump inside the PDF; links to other files of the site lead nowhere in a PDF.
+  for (const el of article.querySelectorAll('[src]')) {
+    const src = el.getAttribute('src');
+    if (!src.startsWith('data:')) el.setAttribute('src', new URL(src, url).href);
+  }
+  for (const a of article.querySelectorAll('[href]')) {
+    const href = a.getAttribute('href');
+    if (href.startsWith('#')) { a.setAttribute('href', '#' + prefix + href.slice(1)); continue; }
+    const target = new URL(href, url);
+    if (target.protocol !== 'file:') continue;   // the web: keep
+    const k = pages[target.pathname];
+    if (k === undefined) { a.removeAttribute('href'); continue; }
+    a.setAttribute('href', '#p' + k + (target.hash ? '-' + target.hash.slice(1) : ''));
+  }
+  // An in-page question shows its form, as its script does on the page (to answer on paper).
+  for (const q of article.querySelectorAll('.lossbook-question')) {
+    q.querySelector('.lossbook-question-form').hidden = false;
+    q.querySelector('.lossbook-question-kernel').hidden = true;
   }
   const solutions = [];
   for (const cell of [...article.querySelectorAll('.cell.tag_hide-input')]) {
@@ -78,15 +142,49 @@ PREPARE = """(student) => {
     note.className = 'lb-pdf-note';
     note.textContent = student
       ? 'Write your answer in the chapter\\'s notebook, then run the check below.'
-      : 'Solution: ' + APPENDIX_NAME + ', ' + (title.split(':')[0] || 'this exercise') + '.';
+      : 'Solution: ' + appendix + ', ' + (title.split(':')[0] || 'this exercise') + '.';
     cell.replaceWith(note);
     if (output) output.remove();
   }
-  for (const img of document.images) img.loading = 'eager';
-  return {title: text(article.querySelector('h1')),
-          headings: [...article.querySelectorAll('h1, h2')].map(h => ({level: +h.tagName[1], text: text(h)})),
-          solutions};
-}""".replace("APPENDIX_NAME", repr("Appendix A"))
+  const headings = [...article.querySelectorAll('h1, h2')].map((h, k) => {
+    if (!h.id) h.id = prefix + 'h' + k;
+    return {level: +h.tagName[1], text: text(h), html: inner(h), id: h.id};
+  });
+  const wrapper = document.createElement('section');
+  wrapper.className = 'lb-pdf-part lb-pdf-page';
+  wrapper.id = 'p' + n;
+  wrapper.style.setProperty('page', part);
+  wrapper.append(...article.childNodes);
+  document.getElementById('lb-book').append(wrapper);
+  return {title: headings.length ? headings[0].text : '', headings, solutions};
+}"""
+
+# Gives the book the head of a built page: its stylesheets (before the book's own
+# styles), then MathJax with the page's configuration, which typesets the whole book.
+ADD_HEAD = """async ({source, url}) => {
+  const page = new DOMParser().parseFromString(source, 'text/html');
+  const ours = document.getElementById('lb-book-css');
+  const loads = [];
+  for (const old of page.querySelectorAll('head link[rel~=stylesheet], head style')) {
+    const el = document.createElement(old.tagName);
+    if (old.tagName === 'LINK') {
+      el.rel = 'stylesheet';
+      el.href = new URL(old.getAttribute('href'), url).href;
+      loads.push(new Promise(r => { el.onload = el.onerror = r; }));
+    } else {
+      el.textContent = old.textContent;
+    }
+    document.head.insertBefore(el, ours);
+  }
+  await Promise.all(loads);
+  for (const old of page.querySelectorAll('head script')) {
+    const src = old.getAttribute('src');
+    if (src ? !/mathjax/i.test(src) : !/MathJax/.test(old.textContent)) continue;
+    const el = document.createElement('script');
+    if (src) el.src = new URL(src, url).href; else el.textContent = old.textContent;
+    document.head.append(el);
+  }
+}"""
 
 READY = """async () => {
   if (document.querySelector('.math')) {
@@ -97,6 +195,18 @@ READY = """async () => {
   await document.fonts.ready;
   await Promise.all([...document.images].map(i => i.complete ? null
     : new Promise(r => { i.onload = i.onerror = r; })));
+}"""
+
+# A heading's text as it prints (math typeset): for bookmark titles.
+TITLES = """(ids) => ids.map(id => {
+  const c = document.getElementById(id).cloneNode(true);
+  c.querySelectorAll('.headerlink').forEach(a => a.remove());
+  return c.textContent.replace(/\\s+/g, ' ').trim();
+})"""
+
+SET_NUMBERS = """(numbers) => {
+  for (const [id, number] of Object.entries(numbers))
+    document.querySelector(`.lb-toc-page[data-for="${id}"]`).textContent = String(number);
 }"""
 
 
@@ -110,169 +220,77 @@ def toc_pages(root: Path = ROOT) -> list[tuple[str | None, str]]:
     return pages
 
 
-def squash(text: str) -> str:
-    """Text without whitespace: Chromium's outline titles lose spaces at line breaks."""
-    return re.sub(r"\s+", "", text)
+# ------------------------------------------------------------- the parts we write
 
-
-def outline_pages(pdf: bytes, headings: list[dict]) -> list[int]:
-    """The page (0-based, within ``pdf``) where each heading lands.
-
-    Chromium's outline has every heading in order (titles sometimes garbled: spaces
-    lost at line breaks, a title repeated); each heading is matched to the next
-    entry that starts with its text. One not found inherits the previous page.
-    """
-    reader = PdfReader(io.BytesIO(pdf))
-    flat = []
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                flat.append((squash(item.title), reader.get_destination_page_number(item)))
-
-    walk(reader.outline)
-    pages, j, last = [], 0, 0
-    for heading in headings:
-        key = squash(heading["text"])
-        for k in range(j, len(flat)):
-            if flat[k][0].startswith(key):
-                last, j = flat[k][1], k + 1
-                break
-        pages.append(last)
-    return pages
-
-
-# ----------------------------------------------------------------- pages of our own
-
-def page_html(title: str, body: str, stylesheets: list[str], css: str = "") -> str:
-    links = "\n".join(f'<link rel="stylesheet" href="{html.escape(s)}">' for s in stylesheets)
+def book_html(title: str, lang: str) -> str:
+    """The empty book: the book's CSS, and the article the parts go into."""
     return f"""<!DOCTYPE html>
-<html lang="en" data-theme="light" class="lb-pdf"><head><meta charset="utf-8">
-<title>{html.escape(title)}</title>
-{links}
-<style>body {{ background: #fff; }}
-/* the theme hides an article's first h1 in print (it prints the page title instead) */
-html.lb-pdf .bd-main .bd-content .bd-article h1 {{ display: block; }}
-.bd-article {{ width: 100%; max-width: none; }} h1, h2 {{ font-weight: 500; }}
-{css}</style></head>
-<body><div class="bd-main"><div class="bd-content"><article class="bd-article">
-{body}
-</article></div></div></body></html>"""
+<html lang="{html.escape(lang)}" data-theme="light" data-mode="light" class="lb-pdf">
+<head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style id="lb-book-css">{BOOK_CSS}</style></head>
+<body><div class="bd-main"><div class="bd-content"><div class="bd-article-container">
+<article class="bd-article" id="lb-book"></article></div></div></div></body></html>"""
 
 
-def cover_html(config: dict, student: bool, stylesheets) -> str:
+def cover_html(config: dict, student: bool) -> str:
     title = config.get("title", "")
     edition = "Student edition: exercises without solutions" if student else \
         "Print edition, with the solutions to the exercises"
-    body = f"""<div class="cover">
-<h1 class="cover-title">{html.escape(title).replace(": ", ":<br>", 1)}</h1>
-<p class="cover-edition">{html.escape(edition)}</p>
-<p class="cover-author">{html.escape(config.get("author", ""))}</p>
-<p class="cover-note">Printed from the HTML book. Sliders appear as strips of still
+    return f"""<section class="lb-cover" id="lb-cover">
+<p class="lb-cover-title">{html.escape(title).replace(": ", ":<br>", 1)}</p>
+<p class="lb-cover-edition">{html.escape(edition)}</p>
+<p class="lb-cover-author">{html.escape(config.get("author", ""))}</p>
+<p class="lb-cover-note">Printed from the HTML book. Sliders appear as strips of still
 frames; the notebooks let you move them.</p>
-</div>"""
-    css = """.cover { display: flex; flex-direction: column; justify-content: center;
-  height: 240mm; text-align: center; }
-.cover-title { font-size: 2.6em; line-height: 1.2; margin: 0 0 1em; color: #000; }
-.cover-edition { font-size: 1.3em; } .cover-author { margin-top: 3em; }
-.cover-note { margin-top: 6em; color: #555; font-size: .9em; }"""
-    return page_html(title, body, stylesheets, css)
+</section>"""
 
 
-def contents_html(entries: list[dict], stylesheets) -> str:
-    """``entries``: {"text", "page", "level" (0 part caption, 1 chapter, 2 section)}."""
+def contents_html(entries: list[dict]) -> str:
+    """``entries``: {"level" (0 part caption, 1 chapter, 2 section), "html", "id"}; each
+    line links to its heading and ends with its page number (filled in later)."""
     rows = []
     for e in entries:
         if e["level"] == 0:
-            rows.append(f'<p class="toc-part">{html.escape(e["text"])}</p>')
+            rows.append(f'<p class="lb-toc-part">{e["html"]}</p>')
         else:
-            rows.append(f'<a class="toc-{e["level"]}" href="{PAGE_LINK}{e["page"]}">'
-                        f'<span>{html.escape(e["text"])}</span>'
-                        f'<span class="dots"></span><span>{e["page"]}</span></a>')
-    css = """.toc-part { font-weight: 600; margin: 1.2em 0 .3em; text-transform: uppercase;
-  letter-spacing: .05em; font-size: .85em; color: #555; break-after: avoid; }
-.toc-1, .toc-2 { display: flex; align-items: baseline; gap: .4em; margin: .15em 0;
-  color: inherit; text-decoration: none; }
-.toc-1 { font-weight: 600; margin-top: .5em; } .toc-2 { padding-left: 1.5em; font-size: .92em; }
-.dots { flex: 1; border-bottom: 1px dotted #999; } h1 { color: #000; }"""
-    return page_html("Contents", "<h1>Contents</h1>\n" + "\n".join(rows), stylesheets, css)
+            rows.append(f'<a class="lb-toc-{e["level"]}" href="#{e["id"]}">'
+                        f'<span>{e["html"]}</span><span class="lb-toc-dots"></span>'
+                        f'<span class="lb-toc-page" data-for="{e["id"]}">0</span></a>')
+    return (f'<section class="lb-pdf-part lb-contents" id="lb-contents" style="page: lb-contents">'
+            f'<h1 id="lb-contents-title">{CONTENTS}</h1>\n' + "\n".join(rows) + "</section>")
 
 
-def appendix_html(chapters: list[tuple[str, list[dict]]], stylesheets) -> str:
-    parts = [f"<h1>{html.escape(APPENDIX)}</h1>",
+def appendix_html(chapters: list[tuple[str, list[dict]]]) -> str:
+    parts = ['<section class="lb-pdf-part lb-appendix" id="lb-appendix" style="page: lb-appendix">',
+             f'<h1 id="lb-appendix-title">{html.escape(APPENDIX)}</h1>',
              "<p>Model answers, chapter by chapter. Try each exercise before you look; "
              "the check under each answer is what the chapter's check cell prints for it.</p>"]
-    for chapter, solutions in chapters:
-        parts.append(f"<section><h2>{html.escape('Solutions: ' + chapter)}</h2>")
+    for k, (chapter, solutions) in enumerate(chapters):
+        title = html.escape("Solutions: " + chapter)
+        parts.append(f'<section><h2 id="lb-appendix-{k}">{title}</h2>')
         for s in solutions:
             parts.append(f"<h3>{html.escape(s['title'])}</h3>\n<div class=\"cell\">"
                          f"{s['code']}{s['output']}</div>")
         parts.append("</section>")
-    return page_html(APPENDIX, "\n".join(parts), stylesheets, "h1, h2, h3 { color: #000; }")
+    return "\n".join(parts + ["</section>"])
 
 
-def numbers_html(footers: list[str]) -> str:
-    """One A4 sheet per page of the book, empty but for its footer ('' for none)."""
-    sheets = "\n".join(f'<div class="sheet"><div class="foot">{f}</div></div>' for f in footers)
-    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><style>
-@page {{ size: A4; margin: 0; }}
-html, body {{ margin: 0; }}
-.sheet {{ position: relative; height: 297mm; overflow: hidden; break-after: page; }}
-.sheet:last-child {{ break-after: auto; }}
-.foot {{ position: absolute; left: 16mm; right: 16mm; bottom: 9mm; display: flex;
-  justify-content: space-between; font: 8.5pt system-ui, sans-serif; color: #666;
-  border-top: .5pt solid #ccc; padding-top: 2mm; }}
-.foot:empty {{ display: none; }}
-</style></head><body>{sheets}</body></html>"""
+def footer_css(names: dict[str, str]) -> str:
+    """One named page per part, its name in the bottom left margin box."""
+    return "\n".join(f"@page {page} {{ @bottom-left {{ content: {css_string(name)}; }} }}"
+                     for page, name in names.items())
 
 
-def footer(left: str, number: int) -> str:
-    return f"<span>{html.escape(left)}</span><span>{number}</span>"
-
-
-# ------------------------------------------------------------------------ printing
-
-class Printer:
-    """One Chromium tab that prints pages and files to PDF bytes."""
-
-    def __init__(self, browser):
-        self.context = browser.new_context(viewport={"width": 1000, "height": 1400},
-                                           color_scheme="light")
-        self.page = self.context.new_page()
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def open(self, url: str) -> None:
-        self.page.goto(url, wait_until="load")
-        self.page.emulate_media(media="print")
-        self.page.evaluate(READY)
-
-    def pdf(self, margin: dict = MARGIN) -> bytes:
-        return self.page.pdf(format="A4", margin=margin, print_background=True,
-                             outline=True, tagged=True)
-
-    def print_file(self, path: Path, margin: dict = MARGIN) -> bytes:
-        self.open(path.as_uri())
-        return self.pdf(margin)
-
-    def stylesheets(self) -> list[str]:
-        return self.page.evaluate(
-            "() => [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.href)")
-
-    def close(self) -> None:
-        self.context.close()
-
-
-def count(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+def css_string(text: str) -> str:
+    """``text`` as a CSS string literal."""
+    escaped = "".join(c if c.isprintable() and c not in '"\\' else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
 
 
 def page_question_solutions(path: str) -> list[dict]:
     """The solutions of a chapter's in-page questions, from the package.
 
-    The web page never holds their answers (it checks hashes), so PREPARE cannot take
+    The web page never holds their answers (it checks hashes), so ADD_PAGE cannot take
     them off the page; the appendix gets them from the exercise itself.
     """
     number = re.match(r"notebooks/(\d+)_", path)
@@ -298,76 +316,128 @@ def exercise_order(solution: dict) -> tuple:
     return (int(found.group(1)), int(found.group(2))) if found else (10**6, 0)
 
 
-def print_chapters(printer: Printer, html_dir: Path, student: bool) -> list[dict]:
-    """Print every page of the toc; per page: part, title, headings, their pages, pdf,
-    solutions (taken off the page by PREPARE, and those of its in-page questions)."""
+# ------------------------------------------------------------------------ printing
+
+def add_pages(page, html_dir: Path, student: bool) -> list[dict]:
+    """Put every page of the toc into the book; per page: part, title, headings, solutions."""
+    toc = toc_pages()
+    files = [html_dir / path for _, path in toc]
+    for file in files:
+        if not file.exists():
+            raise SystemExit(f"{file} is missing: build the book first (make build).")
+    numbers = {file.resolve().as_uri()[len("file://"):]: n for n, file in enumerate(files)}
     chapters = []
-    for part, path in toc_pages():
-        page_file = html_dir / path
-        if not page_file.exists():
-            raise SystemExit(f"{page_file} is missing: build the book first (make build).")
-        printer.open(page_file.as_uri())
-        info = printer.page.evaluate(PREPARE, student)
+    for n, ((part, path), file) in enumerate(zip(toc, files)):
+        info = page.evaluate(ADD_PAGE, {
+            "source": file.read_text(encoding="utf-8"), "url": file.resolve().as_uri(), "n": n,
+            "pages": numbers, "student": student, "appendix": "Appendix A", "part": f"lb-p{n}"})
         if not student:
             info["solutions"] = sorted(info["solutions"] + page_question_solutions(path),
                                        key=exercise_order)
-        printer.page.evaluate(READY)
-        pdf = printer.pdf()
-        chapters.append({"part": part, **info, "pdf": pdf,
-                         "pages": outline_pages(pdf, info["headings"])})
+        chapters.append({"part": part, **info})
     return chapters
 
 
-def contents_entries(chapters: list[dict], first: int, appendix: bytes | None) -> list[dict]:
-    """The contents' lines, chapter 1 starting on page ``first`` (1-based)."""
-    entries, part, page = [], None, first
+def contents_entries(chapters: list[dict], appendix: list[str]) -> list[dict]:
+    """The contents' lines: part captions, chapters, their sections, the appendix."""
+    entries, part = [], None
     for c in chapters:
         if c["part"] and c["part"] != part:
-            entries.append({"level": 0, "text": c["part"]})
+            entries.append({"level": 0, "html": html.escape(c["part"])})
         part = c["part"]
-        entries.append({"level": 1, "text": c["title"], "page": page})
-        entries += [{"level": 2, "text": h["text"], "page": page + p}
-                    for h, p in zip(c["headings"], c["pages"]) if h["level"] == 2]
-        page += count(c["pdf"])
+        entries += [{"level": h["level"], "html": h["html"], "id": h["id"]} for h in c["headings"]]
     if appendix:
-        entries.append({"level": 1, "text": APPENDIX, "page": page})
+        entries.append({"level": 1, "html": html.escape(APPENDIX), "id": "lb-appendix-title"})
+        entries += [{"level": 2, "html": html.escape("Solutions: " + title),
+                     "id": f"lb-appendix-{k}"} for k, title in enumerate(appendix)]
     return entries
 
 
-def link_contents(writer: PdfWriter, pages: range) -> int:
-    """Make the contents' links (PAGE_LINK + number) jump to that page; return how many."""
-    made = 0
-    for index in pages:
-        for annotation in writer.pages[index].get("/Annots", []):
-            annotation = annotation.get_object()
-            uri = annotation.get("/A", {}).get("/URI", "")
-            if uri.startswith(PAGE_LINK):
-                target = writer.pages[int(uri[len(PAGE_LINK):]) - 1].indirect_reference
-                del annotation["/A"]
-                annotation[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
-                made += 1
-    return made
+@contextlib.contextmanager
+def pypdf_quiet():
+    """pypdf's clone of Chromium's PDF warns that it holds more objects than the
+    printed trailer's /Size. The clone is complete (the tests walk its structure
+    tree) and pypdf writes a right /Size: the warning is kept out of the output."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
-def add_bookmarks(writer: PdfWriter, starts: list[int], chapters: list[dict],
-                  appendix: bytes | None) -> None:
-    """Contents, every chapter with its sections (h2), the appendix with its chapters.
-    ``starts``: the first page of each part (cover, contents, chapters..., appendix)."""
-    writer.add_outline_item("Contents", starts[1])
-    for c, begin in zip(chapters, starts[2:]):
-        parent = writer.add_outline_item(c["title"], begin)
-        for h, p in zip(c["headings"], c["pages"]):
+def destinations(reader: PdfReader) -> dict[str, tuple[int, float, float]]:
+    """``{id: (0-based page, left, top)}`` for every named destination (a link target)."""
+    found = {}
+    for name, dest in reader.named_destinations.items():
+        found[name.lstrip("/")] = (reader.get_destination_page_number(dest),
+                                   float(dest.get("/Left") or 0), float(dest.get("/Top") or 0))
+    return found
+
+
+def add_bookmarks(writer: PdfWriter, places: dict, chapters: list[dict], titles: dict,
+                  appendix: list[str]) -> None:
+    """Contents, every chapter with its sections (h2), the appendix with its chapters."""
+    def mark(title, place, parent=None):
+        number, left, top = place
+        return writer.add_outline_item(title, number, parent=parent, fit=Fit.xyz(left, top))
+
+    writer.add_outline_item(CONTENTS, 1)   # the page after the cover (lb-cover is one page)
+    for c in chapters:
+        first, *sections = c["headings"]
+        parent = mark(titles[first["id"]], places[first["id"]])
+        for h in sections:
             if h["level"] == 2:
-                writer.add_outline_item(h["text"], begin + p, parent=parent)
+                mark(titles[h["id"]], places[h["id"]], parent)
     if appendix:
-        parent = writer.add_outline_item(APPENDIX, starts[-1])
-        titles = ["Solutions: " + c["title"] for c in chapters if c["solutions"]]
-        for title, p in zip(titles, outline_pages(appendix, [{"text": t} for t in titles])):
-            writer.add_outline_item(title, starts[-1] + p, parent=parent)
+        parent = mark(APPENDIX, places["lb-appendix-title"])
+        for k, title in enumerate(appendix):
+            mark("Solutions: " + title, places[f"lb-appendix-{k}"], parent)
+
+
+def assemble(page, html_dir: Path, config: dict, student: bool) -> tuple[list[dict], list[str]]:
+    """Put the whole book into ``page``; return its chapters (part, title, headings,
+    solutions) and the titles of the chapters the appendix has solutions for."""
+    chapters = add_pages(page, html_dir, student)
+    solved = [(c["title"], c["solutions"]) for c in chapters if c["solutions"]]
+    appendix = [] if student else [title for title, _ in solved]
+    insert = "([where, part]) => document.getElementById('lb-book').insertAdjacentHTML(where, part)"
+    page.evaluate(insert, ["afterbegin", cover_html(config, student)
+                           + contents_html(contents_entries(chapters, appendix))])
+    if appendix:
+        page.evaluate(insert, ["beforeend", appendix_html(solved)])
+    names = {"lb-contents": CONTENTS, "lb-appendix": APPENDIX,
+             **{f"lb-p{n}": c["title"] for n, c in enumerate(chapters)}}
+    page.evaluate("(css) => document.getElementById('lb-book-css').append(css)", footer_css(names))
+    first = html_dir / toc_pages()[0][1]
+    page.evaluate(ADD_HEAD, {"source": first.read_text(encoding="utf-8"),
+                             "url": first.resolve().as_uri()})
+    page.evaluate(READY)
+    return chapters, appendix
+
+
+def print_numbered(page, targets: list[str]) -> tuple[PdfReader, dict, int]:
+    """Print until the contents' page numbers stand still; return the PDF, where each
+    target landed, and how many prints it took."""
+    numbers = {}
+    for prints in range(1, MAX_PRINTS + 1):
+        printed = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True,
+                                                tagged=True, outline=False)))
+        places = destinations(printed)
+        missing = [t for t in targets if t not in places]
+        if missing:
+            raise RuntimeError(f"no place in the PDF for the contents' lines {missing[:5]}")
+        found = {t: places[t][0] + 1 for t in targets}
+        if found == numbers:
+            return printed, places, prints
+        numbers = found
+        page.evaluate(SET_NUMBERS, numbers)
+    raise RuntimeError(f"the contents' page numbers did not settle in {MAX_PRINTS} prints")
 
 
 def build(html_dir: Path, out: Path, student: bool = False, browser=None) -> dict:
-    """Write the PDF; return what was made (path, pages, bytes, seconds, errors).
+    """Write the PDF; return what was made (path, pages, bytes, seconds, prints, errors).
 
     ``browser``: a Playwright Chromium to print with (the tests pass theirs); by
     default /usr/bin/chromium is started for the job.
@@ -381,61 +451,39 @@ def build(html_dir: Path, out: Path, student: bool = False, browser=None) -> dic
                 browser.close()
     start = time.perf_counter()
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
-    work = html_dir.parent / "pdf"   # the pages this tool writes, kept for a look
-    work.mkdir(parents=True, exist_ok=True)
+    lang = re.search(r'<html[^>]*\slang="([^"]+)"',
+                     (html_dir / toc_pages()[0][1]).read_text(encoding="utf-8"))
+    empty = html_dir.parent / "pdf" / ("book-student.html" if student else "book.html")
+    empty.parent.mkdir(parents=True, exist_ok=True)
+    empty.write_text(book_html(config.get("title", ""), lang.group(1) if lang else "en"),
+                     encoding="utf-8")
 
-    def write(name: str, text: str) -> Path:
-        (work / name).write_text(text, encoding="utf-8")
-        return work / name
-
-    printer = Printer(browser)
+    context = browser.new_context(viewport={"width": 1000, "height": 1400}, color_scheme="light")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
     try:
-        chapters = print_chapters(printer, html_dir, student)
-        css = printer.stylesheets()   # the book's own, for the pages written here
-        cover = printer.print_file(write("cover.html", cover_html(config, student, css)))
-        solved = [(c["title"], c["solutions"]) for c in chapters if c["solutions"]]
-        appendix = None if student or not solved else \
-            printer.print_file(write("appendix.html", appendix_html(solved, css)))
-
-        # The contents hold page numbers, which depend on the contents' own length.
-        length = 1
-        for _ in range(4):
-            entries = contents_entries(chapters, count(cover) + length + 1, appendix)
-            contents = printer.print_file(write("contents.html", contents_html(entries, css)))
-            if count(contents) == length:
-                break
-            length = count(contents)
-
-        # Merge the parts, then stamp page numbers on every page but the cover.
-        parts = [("", cover), ("Contents", contents)]
-        parts += [(c["title"], c["pdf"]) for c in chapters]
-        parts += [(APPENDIX, appendix)] if appendix else []
-        writer, starts = PdfWriter(), []
-        for _, pdf in parts:
-            starts.append(len(writer.pages))
-            writer.append(PdfReader(io.BytesIO(pdf)), import_outline=False)
-        footers = []   # per page: the part's name and the page number
-        for (left, _), begin, end in zip(parts, starts, starts[1:] + [len(writer.pages)]):
-            footers += [footer(left, n + 1) if left else "" for n in range(begin, end)]
-        numbers = PdfReader(io.BytesIO(printer.print_file(
-            write("numbers.html", numbers_html(footers)), margin={})))
+        page.goto(empty.as_uri(), wait_until="load")
+        page.emulate_media(media="print")
+        chapters, appendix = assemble(page, html_dir, config, student)
+        targets = [e["id"] for e in contents_entries(chapters, appendix) if e["level"]]
+        printed, places, prints = print_numbered(page, targets)
+        ids = [h["id"] for c in chapters for h in c["headings"]]
+        titles = dict(zip(ids, page.evaluate(TITLES, ids)))   # math typeset, as printed
     finally:
-        printer.close()
-    if len(numbers.pages) != len(writer.pages):
-        raise RuntimeError(f"page-number layer: {len(numbers.pages)} pages, book: {len(writer.pages)}")
-    for page, layer in zip(writer.pages, numbers.pages):
-        page.merge_page(layer)
+        context.close()
 
-    link_contents(writer, range(starts[1], starts[2]))
-    add_bookmarks(writer, starts, chapters, appendix)
+    with pypdf_quiet():
+        writer = PdfWriter(clone_from=printed)  # the structure tree comes along
+    writer.pdf_header = printed.pdf_header  # %PDF-1.4: tagged PDF needs 1.4 or later
+    add_bookmarks(writer, places, chapters, titles, appendix)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": config.get("title", ""), "/Author": config.get("author", "")})
-    writer.compress_identical_objects()
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "wb") as f:
         writer.write(f)
     return {"path": out, "pages": len(writer.pages), "bytes": out.stat().st_size,
-            "seconds": time.perf_counter() - start, "errors": printer.errors}
+            "seconds": time.perf_counter() - start, "prints": prints, "errors": errors}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -451,7 +499,7 @@ def main(argv: list[str] | None = None) -> None:
     out = args.out or ROOT / "_build" / ("lossbook-student.pdf" if args.student else "lossbook.pdf")
     made = build(args.html.resolve(), out.resolve(), student=args.student)
     print(f"wrote {made['path']}: {made['pages']} pages, {made['bytes'] / 1e6:.1f} MB, "
-          f"{made['seconds']:.0f} s")
+          f"{made['seconds']:.0f} s ({made['prints']} prints)")
     if made["errors"]:
         raise SystemExit("page errors while printing:\n" + "\n".join(made["errors"]))
 

@@ -173,15 +173,8 @@ def build(extra: list[str] | None = None) -> float:
     if ZH_HTML.exists():
         shutil.rmtree(ZH_HTML)
     shutil.copytree(built, ZH_HTML)
-    # The Chinese pages' "download notebook" gives the Chinese notebook.
-    from lossbook import translate
-
-    target = ZH_HTML / "_sources" / "notebooks"
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        try:
-            translate.write_notebook(path, target / path.name, LOCALES, LANG)
-        except ValueError as error:   # stays English; `make test` / `check` fail on it
-            print(f"NOT TRANSLATED (download stays English): {str(error).splitlines()[0]}")
+    # The Chinese pages' download (the learner notebook) and the teacher notebooks are
+    # Chinese: book/_ext/downloads.py writes them in the Chinese build itself.
     seconds = time.perf_counter() - start
     print(f"Chinese edition built in {seconds:.1f} s: {ZH_HTML}")
     return seconds

@@ -3,6 +3,8 @@
 Each control is a fixed tuple of ``positions`` with a readout text each
 (``labels``). The live widget and the static page offer exactly these
 positions, so ``draw`` sees the same values in both, never one in between.
+``spoken`` and ``announced`` put a position (and its result) into words, the
+same words in the live view and in the static player.
 """
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ import math
 from typing import Sequence
 
 import numpy as np
+
+from ..i18n import t
 
 
 class Range:
@@ -102,6 +106,19 @@ class Choice:
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Choice({dict(zip(self.labels, self.positions))!r}, value={self.value!r}{label})"
+
+
+def spoken(label: str, text: str) -> str:
+    """A control at a position, in words: ``spoken("confidence", "0.55")`` is
+    "confidence 0.55"; an option that starts with its control's label is said once
+    (``spoken("sample", "sample 1 (cat)")`` is "sample 1 (cat)")."""
+    return text if text.startswith(label) else f"{label} {text}"
+
+
+def announced(said: str, result: str) -> str:
+    """What a move says: the control at its position, then the result in words,
+    "confidence 0.55, loss 0.60" (the static player joins them with the same words)."""
+    return t("{said}, {result}").format(said=said, result=result) if result else said
 
 
 def _number(value, what: str) -> float:

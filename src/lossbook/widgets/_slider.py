@@ -11,7 +11,7 @@ from typing import Callable
 import numpy as np
 
 from ..i18n import t
-from ._controls import Choice, Range
+from ._controls import Choice, Range, spoken
 from ._figure import LIVE_STYLE, Canvas
 from ._frames import encode, png, webp
 from ._html import player
@@ -223,9 +223,8 @@ class Slider:
     def _said(self, index: dict) -> str:
         """The controls' positions in words: 'sample 1 (cat), confidence 0.26' (an option
         named like its control, 'sample 1 (cat)' of 'sample', is said once)."""
-        words = [(c.label or name, c.labels[index[name]]) for name, c in self.controls.items()]
-        return ", ".join(text if text.startswith(label) else f"{label} {text}"
-                         for label, text in words)
+        return ", ".join(spoken(c.label or name, c.labels[index[name]])
+                         for name, c in self.controls.items())
 
     def _alt(self, canvas: Canvas, index: dict) -> str:
         """Alt text of a frame: the plot's title as drawn, the controls, the result."""

@@ -6,7 +6,8 @@
 // then its overlay into one <canvas> at the pictures' own size (so the two layers
 // are merged before the browser scales anything: no ghosts), and updates what
 // assistive technology reads: the controls' aria-valuetext, the canvas' label
-// (its alt text) and a polite live region with the result.
+// (its alt text) and a polite live region that says what the move changed and
+// what it did: "confidence 0.55, loss 0.60", also after a -/+ button.
 //
 // The data sits next to this script, in <script type="application/json"
 // class="lb-slider-data">:
@@ -14,9 +15,12 @@
 //   offsets          for each overlay, where its top left corner goes: [x, y]
 //   baseOf           for each frame, the index of its base
 //   strides          frame index = sum of position[k] * strides[k]
-//   controls         per control: {label, labels: readout text per position}
+//   controls         per control: {labels: readout per position,
+//                                  said: the control at each position in words}
 //   results          per frame: the result in words ("loss 1.35")
 //   alts             per frame: the alt text of the picture
+//   joined           how a position and a result are said together:
+//                    "{said}, {result}" (in Chinese with a Chinese comma)
 (function () {
   "use strict";
 
@@ -54,20 +58,25 @@
     return frame;
   }
 
+  function said(k, frame) {
+    // Control k at its position, with the frame's result: "confidence 0.55, loss 0.60".
+    var words = data.controls[k].said[Number(inputs[k].value)];
+    var result = data.results[frame];
+    if (!result) {
+      return words;
+    }
+    return data.joined.replace("{said}", function () { return words; })
+      .replace("{result}", function () { return result; });
+  }
+
   function describe(frame) {
     inputs.forEach(function (input, k) {
-      var control = data.controls[k];
-      var shown = control.labels[Number(input.value)];
       if (input.type === "range") {
-        var words = control.label + " " + shown;
-        if (data.results[frame]) {
-          words += ", " + data.results[frame];
-        }
-        input.setAttribute("aria-valuetext", words);
+        input.setAttribute("aria-valuetext", said(k, frame));
       }
       var readout = root.querySelector('output[for="' + input.id + '"]');
       if (readout) {
-        readout.textContent = shown;
+        readout.textContent = data.controls[k].labels[Number(input.value)];
       }
     });
     canvas.setAttribute("aria-label", data.alts[frame]);
@@ -86,30 +95,32 @@
     });
   }
 
-  function show(announce) {
+  function show(moved) {
+    // moved: the index of the control the reader moved (none when the page loads)
     var frame = currentFrame();
     describe(frame);
-    if (announce && status) {
-      status.textContent = data.results[frame] || data.alts[frame];
+    if (moved !== undefined && status) {
+      status.textContent = data.results[frame] ? said(moved, frame) : data.alts[frame];
     }
     paint(frame);
   }
 
-  inputs.forEach(function (input) {
-    input.addEventListener("input", function () { show(true); });
-    input.addEventListener("change", function () { show(true); });
+  inputs.forEach(function (input, k) {
+    input.addEventListener("input", function () { show(k); });
+    input.addEventListener("change", function () { show(k); });
   });
 
   // The step buttons: the same move as one arrow key press, without dragging.
   root.querySelectorAll("button[data-step]").forEach(function (button) {
     button.addEventListener("click", function () {
-      var input = inputs[Number(button.getAttribute("data-control"))];
+      var k = Number(button.getAttribute("data-control"));
+      var input = inputs[k];
       var next = Number(input.value) + Number(button.getAttribute("data-step"));
       var last = Number(input.max);
       input.value = String(Math.max(0, Math.min(last, next)));
-      show(true);
+      show(k);
     });
   });
 
-  show(false);
+  show();
 })();
