@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 
-.PHONY: book build serve test lab bench student setup setup-test clean
+.PHONY: book build serve test test-fast lab bench student setup setup-test clean
 .PHONY: build-en build-zh catalogs check-zh notebooks-zh student-zh clean-zh   # Chinese edition
 .PHONY: build-lite                                                             # in-browser edition
 
@@ -38,6 +38,16 @@ serve:                                     ## serve the built book on this machi
 
 test: setup-test _build/.package-stamp     ## set up, then run every test (package, notebooks, both editions, browser, PDF, nbgrader)
 	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/python -m pytest
+
+# The inner loop (under 2 minutes): the package, every exercise and test cell, the
+# learner/teacher tools, and two chapters executed. `make test` before you commit.
+FAST_TESTS := tests/test_losses.py tests/test_exercises.py tests/test_test_cells.py \
+	tests/test_teacher.py tests/test_student.py tests/test_doctests.py tests/test_serve.py \
+	tests/test_chapter_classes.py \
+	"tests/test_notebooks.py::test_runs_clean[01_why_a_loss.ipynb]" \
+	"tests/test_notebooks.py::test_runs_clean[03_a_batch.ipynb]"
+test-fast: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed  ## the fast tier: package, exercises, two chapters (no builds, browsers or servers)
+	$(BIN)/python -m pytest -q $(FAST_TESTS) -k "not learner_notebook_runs"
 
 lab: setup                                 ## open the chapter notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks/

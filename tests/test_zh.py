@@ -88,7 +88,7 @@ def test_catalog_is_complete(catalog):
     assert not obsolete, f"{len(obsolete)} obsolete (delete them): {obsolete[:5]}"
 
 
-CODE = re.compile(r"``.+?``|`[^`]+`")  # a ``double`` span may hold single backticks
+CODE = re.compile(r"``.+?``|`[^`]+`")  # ``code with `backticks` inside`` or `code`
 MATH = re.compile(r"\$[^$]+\$")
 ROLE = re.compile(r"\{(\w+)\}`([^`]*)`")
 LINK = re.compile(r"\]\(([^)]+)\)")
