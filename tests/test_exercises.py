@@ -253,47 +253,6 @@ def test_clipped_the_callers_array():
     assert "changed its input" in ch6.q4.evaluate(forward_fixed).message
 
 
-def test_summed_the_binary_formula():
-    def categorical_loss(y_pred, y_true):
-        p = np.clip(y_pred, 1e-7, 1 - 1e-7)
-        return np.mean(-np.sum(y_true * np.log(p) + (1 - y_true) * np.log(1 - p), axis=1))
-
-    assert "binary cross-entropy formula" in ch8.q3.evaluate(categorical_loss).message
-
-
-def test_softmax_then_log_from_logits_is_named():
-    def smoothed_loss_from_logits(logits, targets, alpha):
-        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
-        probs /= probs.sum(axis=1, keepdims=True)
-        smoothed = (1 - alpha) * targets + alpha / logits.shape[1]
-        return np.mean(-np.sum(smoothed * np.log(probs), axis=1))
-
-    assert "Softmax then log" in ch9.q4.evaluate(smoothed_loss_from_logits).message
-
-
-def test_nnfs_style_answer_to_7_2_is_named():
-    def categorical_loss(y_pred, y_true):
-        clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
-        return np.mean(-np.log(np.sum(y_true * clipped, axis=1)))
-
-    message = ch8.q3.evaluate(categorical_loss).message
-    assert "soft" in message and "nnfs shortcut" in message
-
-
-def test_plain_mean_epoch_loss_is_named():
-    assert "plain mean" in ch8.q2.evaluate(lambda losses, n, size: np.mean(losses)).message
-
-
-def test_gradient_of_the_sum_is_named():
-    def logit_gradient(logits, class_targets):
-        e = np.exp(logits - logits.max(axis=1, keepdims=True))
-        grad = e / e.sum(axis=1, keepdims=True)
-        grad[np.arange(len(logits)), class_targets] -= 1
-        return grad
-
-    assert "SUM of the losses" in ch9.q5.evaluate(logit_gradient).message
-
-
 def test_soft_targets_returned_mean_and_log_outside_the_sum():
     def soft_forward(y_pred, y_true):
         clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
@@ -465,17 +424,17 @@ def test_model_answers_match_the_package(batch):
         assert np.allclose(solution_of(ch6.q4)(probs, targets), loss.forward(probs, labels), rtol=1e-4)
     logits = np.log(np.clip(probs, 1e-3, 1)).astype(np.float64) * 50  # spread out, some large
     from_logits = lossbook.CategoricalCrossentropy(from_logits=True)
-    # 8.3 with alpha = 0 is the loss from logits, for one-hot and soft targets
+    # 9.4 with alpha = 0 is the loss from logits, for one-hot and soft targets
     assert np.isclose(solution_of(ch9.q4)(logits, one_hot, 0.0),
                       from_logits.calculate(logits, labels), rtol=1e-6, atol=1e-6)
     soft = probs.astype(np.float64)
     assert np.isclose(solution_of(ch9.q4)(logits, soft, 0.2),
                       from_logits.calculate(logits, 0.8 * soft + 0.2 / soft.shape[1]), rtol=1e-6, atol=1e-6)
-    # 8.4: softmax - y over n, the exact gradient of the mean loss
-    grad = solution_of(ch9.q5)(logits, labels)
+    # 9.5 with T = 1: softmax - y over n, the exact gradient of the mean loss
+    grad = solution_of(ch9.q5)(logits, one_hot, 1.0)
     assert np.allclose(grad.sum(axis=1), 0, atol=1e-12)  # each row of softmax - one-hot sums to 0
     assert np.allclose(grad, (lossbook.Softmax().forward(logits) - one_hot) / len(labels))
-    # 7.2: the size-weighted mean of batch means is the mean over all samples
+    # 8.2: the size-weighted mean of batch means is the mean over all samples
     per_sample = loss.forward(probs, labels).astype(np.float64)
     for size in (1, 2, 4):
         batch_means = [per_sample[i:i + size].mean() for i in range(0, len(per_sample), size)]
@@ -1097,3 +1056,384 @@ def test_early_references_agree_with_the_package_and_scikit_learn():
     assert np.isclose(log_loss([0], [[p, 1 - p]], labels=[0, 1]), 1.0)
     assert ch2.q2.reference() == "the same" and ch4.q1.reference() == "zero" and ch4.q2.reference() == "Y"
     assert ch1.q1.reference() == "bac"
+
+
+# --- chapters 8-9: true diagnoses, no give-aways, references from the frameworks ------
+
+CH8_CH9 = [e for c, e in EXERCISES if c in ("ch8", "ch9")]
+
+
+def _value_of(function, args):
+    """What ``function`` returns for a copy of ``args`` ("raised" if it raises)."""
+    try:
+        with np.errstate(all="ignore"):
+            return function(*copy.deepcopy(args))
+    except Exception:
+        return "raised"
+
+
+def _same_at_tolerance(a, b) -> bool:
+    """Equal at the checks' own tolerance (the engine's: rtol 1e-5, atol 1e-6; inf = inf, nan = nan)."""
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a.strip().lower() == b.strip().lower()
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-5, atol=1e-6, equal_nan=True))
+
+
+@pytest.mark.parametrize("exercise", CH8_CH9, ids=[e.name for e in CH8_CH9])
+def test_ch8_ch9_mistakes_can_be_told_apart(exercise):
+    """Every classic mistake is wrong on some visible case, and any two differ on some
+    visible case: a mistake is named by its own values, under the every-case rule too."""
+    cases = exercise.cases
+    expected = [_value_of(exercise.reference, c.args) for c in cases]
+    values = {m.words: [_value_of(m.make, c.args) for c in cases] for m in exercise.mistakes}
+    for words, runs in values.items():
+        assert not all(_same_at_tolerance(r, e) for r, e in zip(runs, expected)), f"never wrong: {words}"
+    for first, second in [(a, b) for a in values for b in values if a < b]:
+        assert not all(_same_at_tolerance(x, y) for x, y in zip(values[first], values[second])), (first, second)
+
+
+@pytest.mark.parametrize("exercise", CH8_CH9, ids=[e.name for e in CH8_CH9])
+def test_ch8_ch9_points_hidden_cases_and_options(exercise):
+    import dataclasses
+
+    assert exercise.points in (1, 2, 3)
+    if exercise.kind == "predict":
+        from lossbook.exercises._page import page_mode
+
+        assert page_mode(exercise) == "choice"  # answered right in the web page
+        answer = solution_of(exercise)()
+        assert answer in exercise.options and exercise.reference() == answer
+        assert exercise.evaluate(lambda: answer).status == "correct"
+        assert all(f'"{option}"' in exercise.task for option in exercise.options)
+        return
+    assert exercise.hidden_cases
+    hidden = copy.copy(exercise)
+    hidden.cases = exercise.hidden_cases
+    assert hidden.evaluate(solution_of(exercise)).status == "correct"
+    shown = {repr(dataclasses.astuple(c)) for c in exercise.cases}
+    assert not any(repr(dataclasses.astuple(c)) in shown for c in exercise.hidden_cases)
+
+
+def test_ch8_ch9_cases_where_an_axis_can_be_confused_are_not_square():
+    """8.3, 9.4 and 9.5 work on rows: their first case is a non-square batch, and
+    every case where alpha matters has n not in {1, K - 1, K} (9.4)."""
+    for exercise in (ch8.q3, ch9.q4, ch9.q5):
+        rows, columns = exercise.cases[0].args[0].shape
+        assert rows != columns, exercise.name
+    for case in ch9.q4.cases:
+        logits, _, alpha = case.args
+        n, k = logits.shape
+        if alpha:
+            assert n not in (1, k - 1, k), case.label
+
+
+NOTEBOOK_8 = NOTEBOOKS / "08_what_frameworks_report.ipynb"
+NOTEBOOK_9 = NOTEBOOKS / "09_logits_and_pitfalls.ipynb"
+# each predict question: its notebook, the first cell that answers it, and words that
+# would give its answer away if they stood anywhere above it (goals list included)
+PREDICTIONS = {
+    "ch8.q1": (NOTEBOOK_8, "ch8-clip", ["7th digit", "disagree", "smaller loss", "lowers the loss"]),
+    "ch9.q1": (NOTEBOOK_9, "ch9-cap", ["about 16", "gap of 16", "16.1 ", "ln(10^7", "exactly 0",
+                                       "gradient of 0", "zero gradient", "stop the gradient", "flat",
+                                       "costs", "whatever the logits"]),
+    "ch9.q2": (NOTEBOOK_9, "ch9-twice", ["flatter", "higher", "close to uniform", "0.768"]),
+    "ch9.q3": (NOTEBOOK_9, "ch9-push", ["1000 times", "500 times", "keeps pushing", "0.999", "1 - p$ is",
+                                        "only $-\\log", "largest where", "give up", "payoff"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PREDICTIONS))
+def test_ch8_ch9_predictions_come_before_their_answer_and_nothing_gives_it_away(name):
+    import nbformat
+
+    path, reveal, giveaways = PREDICTIONS[name]
+    chapter, q = name.split(".")
+    exercise = getattr({"ch8": ch8, "ch9": ch9}[chapter], q)
+    cells = nbformat.read(path, as_version=4).cells
+    ids = [c.get("id") for c in cells]
+    task = ids.index(f"{chapter}-{q}-task")
+    assert task == ids.index(exercise.place_after) + 1
+    assert task < ids.index(f"{chapter}-{q}-check") < ids.index(reveal)
+    above = " ".join(c.source for c in cells[:task] if c.cell_type == "markdown").lower()
+    above = " ".join(above.split())
+    found = [words for words in giveaways if words.lower() in above]
+    assert not found, f"{name}: the text above the question says {found}"
+
+
+def test_ch8_ch9_predict_questions_in_notebook_order():
+    """The in-text questions of each chapter appear in the order of their numbers."""
+    import nbformat
+
+    for path, chapter, count in ((NOTEBOOK_8, "ch8", 3), (NOTEBOOK_9, "ch9", 5)):
+        ids = [c.get("id") for c in nbformat.read(path, as_version=4).cells]
+        positions = [ids.index(f"{chapter}-q{k}-task") for k in range(1, count + 1)]
+        assert positions == sorted(positions), chapter
+
+
+# Learner-style answers: each is named by the one mistake it makes, or by none.
+
+def test_8_2_learner_answers():
+    assert "plain mean" in ch8.q2.evaluate(lambda losses, n, size: np.mean(losses)).message
+
+    def last_batch_from_remainder(batch_losses, n_samples, batch_size):  # 0 when batches are equal
+        sizes = [batch_size] * (len(batch_losses) - 1) + [n_samples % batch_size]
+        return np.sum(np.asarray(batch_losses) * sizes) / np.sum(sizes)
+
+    result = ch8.q2.evaluate(last_batch_from_remainder)
+    assert result.status == "incorrect" and result.mistake is None, result.message
+    assert "n_samples=30, batch_size=10" in result.message
+
+
+def _keras_like(rescale=True, clip=True, axis=1):
+    def keras_like_loss(y_pred, class_targets):
+        rows = y_pred / np.sum(y_pred, axis=axis, keepdims=True) if rescale else y_pred
+        rows = np.clip(rows, 1e-7, 1 - 1e-7) if clip else rows + 1e-7
+        return np.mean(-np.log(rows[np.arange(len(rows)), class_targets]))
+    return keras_like_loss
+
+
+def test_8_3_learner_answers():
+    assert ch8.q3.evaluate(_keras_like()).status == "correct"
+    assert "That is the code as given" in ch8.q3.evaluate(_keras_like(rescale=False, clip=False)).message
+    assert "still add 1e-7" in ch8.q3.evaluate(_keras_like(clip=False)).message
+    assert "first rescales each row" in ch8.q3.evaluate(_keras_like(rescale=False)).message
+    assert "column sums" in ch8.q3.evaluate(_keras_like(axis=0)).message
+
+    def picks_whole_columns(y_pred, class_targets):   # y_pred[:, t]: an (n, n) array
+        rows = np.clip(y_pred / y_pred.sum(axis=1, keepdims=True), 1e-7, 1 - 1e-7)
+        return np.mean(-np.log(rows[:, class_targets]))
+
+    def no_keepdims(y_pred, class_targets):   # (4, 3) / (4,) cannot broadcast
+        rows = np.clip(y_pred / np.sum(y_pred, axis=1), 1e-7, 1 - 1e-7)
+        return np.mean(-np.log(rows[np.arange(len(rows)), class_targets]))
+
+    def divides_by_the_total(y_pred, class_targets):
+        rows = np.clip(y_pred / np.sum(y_pred), 1e-7, 1 - 1e-7)
+        return np.mean(-np.log(rows[np.arange(len(rows)), class_targets]))
+
+    for answer in (picks_whole_columns, divides_by_the_total):
+        result = ch8.q3.evaluate(answer)
+        assert result.status == "incorrect" and result.mistake is None, result.message
+    message = ch8.q3.evaluate(no_keepdims).message
+    assert "raised ValueError" in message and "could not be broadcast" in message
+
+    def bottom_only(y_pred, class_targets):
+        # The top clip moves a loss by at most 1e-7 (chapter 5): this is right.
+        rows = np.clip(y_pred / np.sum(y_pred, axis=1, keepdims=True), 1e-7, None)
+        return np.mean(-np.log(rows[np.arange(len(rows)), class_targets]))
+
+    assert ch8.q3.evaluate(bottom_only).status == "correct"
+
+
+def test_8_3_reference_is_what_keras_reports():
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+
+    for case in ch8.q3.cases + ch8.q3.hidden_cases:
+        y_pred, targets = case.args
+        theirs = float(keras.losses.SparseCategoricalCrossentropy()(targets, y_pred))
+        assert np.isclose(ch8.q3.reference(y_pred, targets), theirs, rtol=2e-6, atol=1e-6), case.label
+    y_pred, targets = ch8.q3.cases[2].args   # this chapter's two-sample example
+    assert str(keras.losses.SparseCategoricalCrossentropy()(targets, y_pred)) == "1.1769392"
+
+
+def test_8_1_and_9_1_references_are_what_the_frameworks_print():
+    """8.1: adding 1e-7 gives the smaller loss; 9.1: Keras on JAX, from probabilities,
+    has a gradient of exactly 0 at a gap of 30 (and lossbook's finite differences agree)."""
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import jax
+    import keras
+
+    assert ch8.q1.reference() == "add"
+    logits = np.array([[0.0, 30.0, 0.0]], dtype=np.float32)
+
+    def keras_loss(z, from_logits):
+        given = z if from_logits else keras.ops.softmax(z)
+        return keras.losses.sparse_categorical_crossentropy(np.array([0]), given,
+                                                            from_logits=from_logits)[0]
+
+    assert np.all(np.asarray(jax.grad(keras_loss)(logits, False)) == 0)
+    assert np.allclose(jax.grad(keras_loss)(logits, True), [[-1, 1, 0]], atol=1e-6)
+    clipped = lossbook.CategoricalCrossentropy()
+    step = [[0.0, 1e-3, 0.0]]
+    slope = (clipped.calculate(lossbook.Softmax().forward(logits + step), [0])
+             - clipped.calculate(lossbook.Softmax().forward(logits - step), [0])) / 2e-3
+    assert slope == 0 and ch9.q1.reference() == "exactly 0"
+
+
+def _smoothed_loss_from_logits(n_classes_from=1, spread="K", stable=True):
+    def smoothed_loss_from_logits(logits, targets, alpha):
+        k = logits.shape[n_classes_from]
+        mixed = (1 - alpha) * targets + {"K": alpha / k, "wrong only": alpha / k * (1 - targets)}[spread]
+        top = np.max(logits, axis=1, keepdims=True) if stable else 0
+        log_probs = logits - top - np.log(np.sum(np.exp(logits - top), axis=1, keepdims=True))
+        return np.mean(-np.sum(mixed * log_probs, axis=1))
+    return smoothed_loss_from_logits
+
+
+def test_9_4_learner_answers():
+    assert ch9.q4.evaluate(_smoothed_loss_from_logits()).status == "correct"
+    # K from shape[0] is named as what it is (n is never 1, K - 1 or K where alpha matters)
+    message = ch9.q4.evaluate(_smoothed_loss_from_logits(n_classes_from=0)).message
+    assert "logits.shape[0], the number of samples" in message
+    # np.exp of a huge logit overflows: inf, named by the not-finite mistake
+    with np.errstate(all="ignore"):
+        message = ch9.q4.evaluate(_smoothed_loss_from_logits(stable=False)).message
+    assert "not finite for huge logits" in message
+
+    def softmax_then_log(logits, targets, alpha):
+        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        smoothed = (1 - alpha) * targets + alpha / logits.shape[1]
+        return np.mean(-np.sum(smoothed * np.log(probs), axis=1))
+
+    with np.errstate(all="ignore"):
+        assert "not finite for huge logits" in ch9.q4.evaluate(softmax_then_log).message
+
+    def log_softmax_down_the_columns(logits, targets, alpha):
+        top = logits.max(axis=0, keepdims=True)
+        log_probs = logits - top - np.log(np.sum(np.exp(logits - top), axis=0, keepdims=True))
+        smoothed = (1 - alpha) * targets + alpha / logits.shape[1]
+        return np.mean(-np.sum(smoothed * log_probs, axis=1))
+
+    for answer in (_smoothed_loss_from_logits(spread="wrong only"), log_softmax_down_the_columns):
+        result = ch9.q4.evaluate(answer)
+        assert result.status == "incorrect" and result.mistake is None, result.message
+
+
+def test_9_4_reference_is_what_keras_and_pytorch_compute():
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+    import torch
+
+    for case in ch9.q4.cases + ch9.q4.hidden_cases:
+        logits, targets, alpha = case.args
+        ours = ch9.q4.reference(logits, targets, alpha)
+        loss = keras.losses.CategoricalCrossentropy(from_logits=True, label_smoothing=alpha)
+        assert np.isclose(float(loss(targets, logits)), ours, rtol=2e-6, atol=1e-5), case.label
+        torch_loss = torch.nn.functional.cross_entropy(
+            torch.from_numpy(logits.astype(np.float64)), torch.from_numpy(targets.astype(np.float64)),
+            label_smoothing=alpha)
+        assert np.isclose(torch_loss.item(), ours, rtol=1e-9, atol=1e-9), case.label
+
+
+def _logit_gradient(axis=1, divide_by="n T", keepdims=True):
+    def logit_gradient(logits, targets, temperature):
+        scaled = logits / temperature
+        e = np.exp(scaled - np.max(scaled, axis=axis, keepdims=True))
+        probs = e / np.sum(e, axis=axis, keepdims=keepdims)
+        n, k = logits.shape
+        factor = {"n T": n * temperature, "n / T": n / temperature, "n K T": n * k * temperature,
+                  "n T T": n * temperature ** 2}[divide_by]
+        return (probs - targets) / factor
+    return logit_gradient
+
+
+def test_9_5_learner_answers():
+    assert ch9.q5.evaluate(_logit_gradient()).status == "correct"
+    assert "runs down the columns" in ch9.q5.evaluate(_logit_gradient(axis=0)).message
+    assert "You multiplied by T" in ch9.q5.evaluate(_logit_gradient(divide_by="n / T")).message
+    # without keepdims, the (2, 3) batch cannot broadcast against its (2,) sums
+    message = ch9.q5.evaluate(_logit_gradient(keepdims=False)).message
+    assert "raised ValueError" in message
+
+    def chapter_8_style(logits, targets, temperature):  # class indices from the target rows
+        e = np.exp(logits / temperature - (logits / temperature).max(axis=1, keepdims=True))
+        grad = e / e.sum(axis=1, keepdims=True)
+        grad[np.arange(len(logits)), np.argmax(targets, axis=1)] -= 1
+        return grad / (len(logits) * temperature)
+
+    assert "one-hot row of its largest entry" in ch9.q5.evaluate(chapter_8_style).message
+
+    def no_chain_rule(logits, targets, temperature):
+        scaled = logits / temperature
+        e = np.exp(scaled - scaled.max(axis=1, keepdims=True))
+        return (e / e.sum(axis=1, keepdims=True) - targets) / len(logits)
+
+    assert "chain rule's factor 1 / T" in ch9.q5.evaluate(no_chain_rule).message
+
+    def gradient_of_the_sum(logits, targets, temperature):
+        scaled = logits / temperature
+        e = np.exp(scaled - scaled.max(axis=1, keepdims=True))
+        return (e / e.sum(axis=1, keepdims=True) - targets) / temperature
+
+    assert "SUM of the losses" in ch9.q5.evaluate(gradient_of_the_sum).message
+    for plausible in (_logit_gradient(divide_by="n K T"), _logit_gradient(divide_by="n T T")):
+        result = ch9.q5.evaluate(plausible)
+        assert result.status == "incorrect" and result.mistake is None, result.message
+
+
+def test_9_5_reference_is_pytorchs_autograd():
+    import torch
+
+    for case in ch9.q5.cases + ch9.q5.hidden_cases:
+        logits, targets, temperature = case.args
+        z = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+        loss = torch.nn.functional.cross_entropy(z / temperature, torch.tensor(targets, dtype=torch.float64))
+        loss.backward()
+        # central differences with h = 1e-6 are good to a few 1e-7 here (2e-16 * 2000 / 1e-6
+        # at logits / T of 2000), well inside the checks' tolerance (rtol 1e-5, atol 1e-6)
+        assert np.allclose(ch9.q5.reference(*case.args), z.grad.numpy(), rtol=1e-6, atol=5e-7), case.label
+
+
+def test_9_3_spellings_and_the_pushes_behind_it():
+    for spelling in ("-log(p)", " -LOG(P) ", "\u2212log(p)", "- log(p)"):
+        assert ch9.q3.evaluate(lambda: spelling).status == "correct", spelling
+    pushes = {name: ch9._push(loss, 0.001) for name, loss in ch9._CANDIDATES.items()}
+    assert np.isclose(pushes["-log(p)"], 0.999, rtol=1e-6)
+    assert np.isclose(pushes["1 - p"], 0.000999, rtol=1e-5)
+    assert np.isclose(pushes["(1 - p)**2"], 0.001996002, rtol=1e-5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 6), st.integers(2, 6), st.integers(0, 2**32 - 1), st.booleans(),
+       st.sampled_from([0.25, 0.5, 1.0, 2.0, 7.0]))
+def test_9_5_model_answer_is_pytorchs_gradient(n, k, seed, soft, temperature):
+    import torch
+
+    rng = np.random.default_rng(seed)
+    logits = rng.normal(scale=rng.choice([1.0, 10.0, 300.0]), size=(n, k))
+    targets = rng.dirichlet(np.ones(k), size=n) if soft else np.eye(k)[rng.integers(0, k, size=n)]
+    z = torch.tensor(logits, requires_grad=True)
+    torch.nn.functional.cross_entropy(z / temperature, torch.from_numpy(targets)).backward()
+    ours = solution_of(ch9.q5)(logits, targets, temperature)
+    assert np.allclose(ours, z.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 5), st.integers(2, 5), st.integers(0, 2**32 - 1))
+def test_8_3_model_answer_is_what_keras_reports(n, k, seed):
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+
+    rng = np.random.default_rng(seed)
+    y_pred = rng.uniform(0, 2, size=(n, k)) * (rng.uniform(size=(n, k)) > 0.2)   # some zeros
+    y_pred[:, 0] += 1e-9 * rng.uniform()                                          # no empty rows
+    targets = rng.integers(0, k, size=n)
+    theirs = float(keras.losses.SparseCategoricalCrossentropy()(targets, y_pred))
+    assert np.isclose(solution_of(ch8.q3)(y_pred, targets), theirs, rtol=2e-6, atol=2e-6)
+
+
+def test_8_2_reference_is_keras_loss_tracker():
+    """Keras's fit keeps the epoch loss in a keras.metrics.Mean, each batch weighted by its size."""
+    import os
+
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    import keras
+
+    for case in ch8.q2.cases + ch8.q2.hidden_cases:
+        losses, n_samples, batch_size = case.args
+        tracker = keras.metrics.Mean()
+        for index, loss in enumerate(losses):
+            size = min(batch_size, n_samples - index * batch_size)
+            tracker.update_state(loss, sample_weight=size)
+        assert np.isclose(float(tracker.result()), ch8.q2.reference(*case.args), rtol=1e-6), case.label

@@ -186,14 +186,30 @@ EXPECTED = {
         "scikit-learn mean:   0.38506088005216804",
         "Keras mean:          0.38506082",  # float32
         "PyTorch mean:        0.385060880052168",
+        # float32 holds about 7 digits: Keras's last digit is two steps off
+        "Keras:                       0.38506082",
+        "exact, rounded to float32:   0.38506088",
+        "float32 steps apart:         2.0",
+        "equal as float32:            False",
+        "close, rtol=1e-6:            True",
         "N =  32: |gradient of the mean| = 1.569, |gradient of the sum| = 50.2",
         "N = 256: |gradient of the mean| = 1.374, |gradient of the sum| = 351.8",
+        # the mean's gradient: the same expected value, noise shrinking like 1/sqrt(N)
+        "all 100000 samples: |gradient of the mean| = 1.310",
+        "N =  32: their average is 0.010 away from it, one batch typically 0.323",
+        "N = 256: their average is 0.001 away from it, one batch typically 0.114",
+        "noise ratio N = 32 to N = 256: 2.84   sqrt(256 / 32) = 2.83",
         "sizes [16 16 16 12]",  # unequal batches
         "weighted by size 0.9160414   plain mean 0.9069377",
         "epoch 1: Keras 0.9160414   NumPy, weighted by size 0.9160414",
         "epoch 2: Keras 0.5922523   NumPy, weighted by size 0.5922523",
         "epoch 3: Keras 0.4569390   NumPy, weighted by size 0.4569390",
         "one batch per epoch: fit reports 0.4044887; evaluate before 0.4044887, after 0.3899783",
+        # dropout drops each input independently: not "a half" every time
+        "training call 1: 12 of 20 inputs dropped, the others became [2.]",
+        "training call 2: 11 of 20 inputs dropped, the others became [2.]",
+        "training call 3: 9 of 20 inputs dropped, the others became [2.]",
+        "at evaluation: [1.]",
         "fit reports 0.7338 (dropout on); evaluate measures 0.3967",
         "NumPy, same weights, no dropout: 0.3967",
         "lossbook sparse:      0.38506088005216804\nlossbook categorical: 0.38506088005216804",
@@ -201,20 +217,20 @@ EXPECTED = {
         "Keras categorical:    0.38506082",
         "clip:     1.176939193690798\nlossbook: 1.176939193690798",
         "add eps:  1.176938641059472",
+        "difference: 5.526313260340032e-07\nabout eps/p: 5.526315789473684e-07",
         "Keras:          1.1769392",  # seed 003's number, printed by Keras
         "as a float64:   1.1769392490386963",
         "clip in float32: 1.1769392",
         "add in float32:  1.1769387",
         "Keras on the row [1, 2, 1], target 1: 0.6931472",
         "float32 spacing near 1.18: 1.1920929e-07",
-        "Keras == clip rounded to float32: True",
-        "Keras == add rounded to float32:  False",
+        "float32 steps from Keras to clip: 0.0",
+        "float32 steps from Keras to add:  5.0",
+        "Correct: adding epsilon moves every confidence; clipping only the extremes.",  # 8.1
+        "Correct: a short last batch counts less, as in Keras's loss tracker.",  # 8.2
+        "Correct: rows rescaled to sum 1, then clipped, as Keras does.",  # 8.3
     ],
     "09_logits_and_pitfalls.ipynb": [
-        # the push on the correct score (moved from chapter 2)
-        "0.001      0.000999    0.001996    0.999000",
-        "0.5        0.250000    0.250000    0.500000",
-        "Correct: only -log(p) keeps pushing a confidently wrong model.",  # exercise 9.3
         "by hand:  [   0. 1000. 2000.]\nlossbook: [   0. 1000. 2000.]",
         "Keras:    [  -0. 1000. 2000.]",
         "PyTorch:  [   0. 1000. 2000.]",
@@ -224,27 +240,52 @@ EXPECTED = {
         "the cap begins at gap 16.1180954509583",
         "  17             17.0000  16.1181               1.0000   0.0000",
         "  30             30.0000  16.1181               1.0000   0.0000",
+        # the gradient at a gap of 30, printed by each library's own differentiation
+        "Keras, from_logits=False   loss 16.1181, gradient [0, 0, 0]",
+        "Keras, from_logits=True    loss 30.0000, gradient [-1, 1, 9.36e-14]",
+        "PyTorch cross_entropy      loss 30.0000, gradient [-1, 1, 9.36e-14]",
+        "nnfs's backward step                      gradient [-1, 1, 9.36e-14]",
+        "slope of jax.numpy.clip at 1e-13: 0.0",
+        "slope of torch.clip at 1e-13:     0.0",
+        "tensorflow  True   True                     True",
+        "jax         True   False                    False",
+        "torch       True   False                    False",
+        "numpy       True   False                    False",
         "probabilities as logits:     0.767949548903625",
         "PyTorch, softmax twice: 0.7739153504371643",
         "Keras on JAX, softmax twice: 0.77391535",
         "right answer: 0.3670487105846405",
         "warnings: 0",
         "Keras attached the logits to its output: True",  # ...but JAX's loss ignores them
-        "tensorflow  reads the cached logits: True   warns: True",
-        "jax         reads the cached logits: False  warns: False",
-        "torch       reads the cached logits: False  warns: False",
+        # the push on the correct logit, each loss with its own factor
+        "0.001      0.000999    0.001996    0.999000",
+        "0.5        0.250000    0.250000    0.500000",
+        "at p = 0.001, -log(p) pushes 1000.0 times harder than 1 - p",
+        "at p = 0.001, -log(p) pushes 500.5 times harder than (1 - p)**2",
+        # softmax - y: finite differences agree; the frameworks' numbers at gap 30
+        "finite differences: [ 0.78559703 -0.82470961  0.03911257]",
+        "softmax(z) - y:     [ 0.78559703 -0.82470961  0.03911257]",
+        "softmax([0, 30, 0]) - [1, 0, 0]: [-1, 1, 9.36e-14]",
         "by hand:  0.9891065032537572\nlossbook: 0.9891065032537572",
         "Keras:    0.98910654",
-        "nnfs shortcut -log(sum(y * y_hat)): 0.941608539858445",
         "lossbook, smoothed by hand: 1.5653793844346895",
         "Keras label_smoothing=0.1:  1.5653794",
-        "loss when the prediction equals the target: 0.9433483923290393",
+        "gradient for the one-hot target:   [[ 0.033333 -0.066667  0.033333]]",
+        "gradient for the smoothed target:  [[0. 0. 0.]]",
         "binary, summed:        0.6851790109107685",
         "Keras binary_crossentropy: [0.22839302]",
         "row sums now: [1.0000001 1.0000001]",
         "lossbook left its input unchanged: True",
+        # chapter 4's (1 - p)**2 and the mean squared error over the classes differ
+        "(1 - p)**2, chapter 4:            [0.81 0.81]",
+        "mean squared error over classes:  [0.54  0.405]",
         "cross-entropy: at p = 3e-06 loss 12.6932, push 0.999997",  # the push stays
         "squared error: at p = 3e-06 loss  0.5000, push 0.000003",  # the push vanishes
+        "Correct: past a gap of ~16 the clipped loss is flat: no gradient.",  # 9.1
+        "Correct: softmax twice flattens the output and inflates the loss.",  # 9.2
+        "Correct: only -log(p) keeps pushing a confidently wrong model.",  # 9.3
+        "Correct: label smoothing, soft targets and huge logits, all exact.",  # 9.4
+        "Correct: softmax(z / T) minus target, over n T, as finite differences say.",  # 9.5
     ],
     # ---- end of chapters 6-9 ----
     "10_binary_and_multilabel.ipynb": [

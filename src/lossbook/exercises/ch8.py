@@ -66,75 +66,105 @@ def reported_epoch_loss(batch_losses, n_samples, batch_size):
 )
 
 
-def _binary(p, y):
-    p = np.clip(p, 1e-7, 1 - 1e-7)
-    return np.mean(-np.sum(y * np.log(p) + (1 - y) * np.log(1 - p), axis=1))
+def _keras_like(y_pred, class_targets):
+    """What Keras reports for probabilities: rows rescaled to sum 1, clipped, -log, mean."""
+    y_pred = np.asarray(y_pred, dtype=np.float64)
+    return _loss.calculate(y_pred / y_pred.sum(axis=1, keepdims=True), class_targets)
 
 
-def _nnfs_shortcut(p, y):
-    p = np.clip(p, 1e-7, 1 - 1e-7)
-    return np.mean(-np.log(np.sum(y * p, axis=1)))
+def _picked(rows, class_targets):
+    return rows[np.arange(len(rows)), class_targets]
 
 
-_BATCH = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
+def _rescaled(y_pred):
+    return y_pred / np.sum(y_pred, axis=1, keepdims=True)
+
+
+def _clipped(rows):
+    return np.clip(rows, 1e-7, 1 - 1e-7)
+
+
+_ROWS = np.array([[0.5, 0.3, 0.0],      # sums to 0.8
+                  [1e-8, 0.3, 0.2],     # sums to 0.5; a confidence far below 1e-7
+                  [0.2, 0.2, 0.6],
+                  [0.33, 0.33, 0.33]])  # rounded: sums to 0.99
+_ROWS_LABEL = "[[0.5, 0.3, 0.0], [1e-8, 0.3, 0.2], [0.2, 0.2, 0.6], [0.33, 0.33, 0.33]]"
 
 q3 = Exercise(
     "ch8.q3",
-    title="Debug: the binary formula in disguise",
+    title="Debug: a NumPy loss that should match Keras",
     kind="debugging",
-    minutes=6,
+    minutes=8,
     points=2,
     task="""\
-Find the bug. `categorical_loss_buggy` below is meant to be the mean categorical
-cross-entropy for one-hot (or soft) targets, the loss Keras's
-`CategoricalCrossentropy` computes, but it gives a larger number than
-`lossbook.CategoricalCrossentropy().calculate` for chapter 3's batch. Which loss
-does it really compute? Write the fixed version as `categorical_loss(y_pred, y_true)`;
-it must also be right for a soft target such as `[0.4, 0.1, 0.5]`.""",
+Find the bugs. A colleague checks a model's outputs against Keras with the function
+below. It is meant to give what `keras.losses.SparseCategoricalCrossentropy()` gives
+for probabilities, but it does not whenever a row does not sum to exactly 1 (the
+outputs were rounded, say) or holds a confidence far below $10^{-7}$. It differs from
+Keras in two ways, both shown in this chapter. Write the fixed version as
+`keras_like_loss(y_pred, class_targets)`: the mean loss Keras reports, computed in
+float64 (the check allows for Keras's float32).""",
     setup='''\
 import numpy as np
 
 
-def categorical_loss_buggy(y_pred, y_true):
-    """Mean categorical cross-entropy, one-hot targets. (Buggy!)"""
-    y_pred = np.clip(y_pred, 1e-7, 1 - 1e-7)
-    terms = y_true * np.log(y_pred) + (1 - y_true) * np.log(1 - y_pred)
-    return np.mean(-np.sum(terms, axis=1))''',
+def keras_like_loss_buggy(y_pred, class_targets):
+    """The mean loss Keras reports for probabilities y_pred. (Buggy!)"""
+    correct = y_pred[np.arange(len(y_pred)), class_targets]
+    return np.mean(-np.log(correct + 1e-7))''',
     code='''\
 import numpy as np
 
 
-def categorical_loss(y_pred, y_true):
-    """Mean categorical cross-entropy for one-hot or soft targets."""
+def keras_like_loss(y_pred, class_targets):
+    """The mean loss Keras reports for probabilities y_pred, in float64."""
     ### BEGIN SOLUTION
-    clipped = np.clip(y_pred, 1e-7, 1 - 1e-7)
-    per_sample = -np.sum(y_true * np.log(clipped), axis=1)  # no (1 - y) * log(1 - p)
-    return np.mean(per_sample)
+    rows = y_pred / np.sum(y_pred, axis=1, keepdims=True)  # 1. each row sums to 1
+    rows = np.clip(rows, 1e-7, 1 - 1e-7)  # 2. clip (instead of adding 1e-7)
+    correct = rows[np.arange(len(rows)), class_targets]
+    return np.mean(-np.log(correct))
     ### END SOLUTION''',
     cases=[
-        Case((_BATCH, np.array([[1.0, 0, 0], [0, 1.0, 0], [0, 1.0, 0]])),
-             "y_pred=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]], y_true=[[1, 0, 0], [0, 1, 0], [0, 1, 0]]"),
-        Case((np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[1.0, 0.0], [1.0, 0.0]])),
-             "y_pred=[[0.0, 1.0], [1.0, 0.0]] (confidence 0 and 1), y_true=[[1, 0], [1, 0]]"),
-        Case((np.array([[0.3, 0.2, 0.5]]), np.array([[0.4, 0.1, 0.5]])), "y_pred=[[0.3, 0.2, 0.5]], soft y_true=[[0.4, 0.1, 0.5]]"),
-        Case((_BATCH.astype(np.float32), np.array([[0, 0, 1.0], [1.0, 0, 0], [0, 1.0, 0]], dtype=np.float32)),
-             "float32 y_pred=[[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]], y_true=[[0, 0, 1], [1, 0, 0], [0, 1, 0]]"),
+        Case((_ROWS, np.array([0, 0, 2, 1])), f"y_pred={_ROWS_LABEL}, class_targets=[0, 0, 2, 1]"),
+        Case((np.array([[2.0, 1.0, 1.0, 0.0, 4.0], [0.0, 3.0, 1.0, 1.0, 5.0]]), np.array([4, 0])),
+             "y_pred=[[2, 1, 1, 0, 4], [0, 3, 1, 1, 5]] (counts, not probabilities), class_targets=[4, 0]"),
+        Case((np.array([[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]]), np.array([1, 2])),
+             "y_pred=[[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]], class_targets=[1, 2] (this chapter's example)"),
+        Case((np.array([[0.25, 0.25, 0.3], [1e-8, 0.45, 0.45], [0.6, 0.2, 0.2]], dtype=np.float32),
+              np.array([2, 0, 0])),
+             "float32 y_pred=[[0.25, 0.25, 0.3], [1e-8, 0.45, 0.45], [0.6, 0.2, 0.2]], class_targets=[2, 0, 0]"),
     ],
     hidden_cases=[
-        Case((np.array([[0.25, 0.25, 0.5], [0.6, 0.3, 0.1]]), np.array([[0.0, 0.5, 0.5], [1.0, 0.0, 0.0]])),
-             "y_pred=[[0.25, 0.25, 0.5], [0.6, 0.3, 0.1]], y_true=[[0, 0.5, 0.5], [1, 0, 0]]"),
+        Case((np.array([[3.0, 1.0], [1e-12, 2.0], [0.5, 0.5]]), np.array([1, 0, 0])),
+             "y_pred=[[3, 1], [1e-12, 2], [0.5, 0.5]], class_targets=[1, 0, 0]"),
+        Case((np.array([[0.2, 0.2, 0.2, 0.2], [0.0, 0.0, 0.9, 0.0]]), np.array([3, 2])),
+             "y_pred=[[0.2, 0.2, 0.2, 0.2], [0, 0, 0.9, 0]], class_targets=[3, 2]"),
     ],
-    reference=_loss.calculate,
+    reference=_keras_like,
     mistakes=[
-        Mistake(_binary, "You summed the binary cross-entropy formula y*log(p) + (1-y)*log(1-p) over the classes "
-                "(that is multi-label loss); categorical cross-entropy keeps only -sum(y*log(p))."),
-        Mistake(_nnfs_shortcut, "You wrote the nnfs shortcut -log(sum(y * p)): right for one-hot targets, but "
-                "for a soft target the log of a sum is not the sum of the logs. Use -sum(y * log(p))."),
-        Mistake(lambda p, y: np.mean(-np.sum(y * np.log(p), axis=1)), "Your loss is inf (or nan) when a "
-                "confidence is 0: you forgot to clip. Clip to [1e-7, 1 - 1e-7] before the log."),
+        Mistake(lambda p, t: np.mean(-np.log(_picked(p, t) + 1e-7)), "That is the code as given. Keras "
+                "rescales each row to sum to 1, and then clips to [1e-7, 1 - 1e-7] instead of adding 1e-7."),
+        Mistake(lambda p, t: np.mean(-np.log(_picked(_rescaled(p), t) + 1e-7)), "You rescaled the rows, but "
+                "still add 1e-7: Keras clips to [1e-7, 1 - 1e-7], so a confidence far below 1e-7 costs "
+                "-log(1e-7) = 16.118."),
+        Mistake(lambda p, t: np.mean(-np.log(_picked(_clipped(p), t))), "You clip now, but Keras first "
+                "rescales each row to sum to 1 (it divides by the row's sum)."),
+        Mistake(lambda p, t: np.mean(-np.log(_picked(_rescaled(_clipped(p)), t))), "You clipped before "
+                "rescaling: Keras rescales each row first, then clips."),
+        Mistake(lambda p, t: np.mean(-np.log(_picked(_clipped(p / np.sum(p, axis=0)), t))), "You divided by "
+                "the column sums (axis 0, over the samples): each row is rescaled by its own sum, axis=1."),
+        Mistake(lambda p, t: -np.log(_picked(_clipped(_rescaled(p)), t)), "You returned the per-sample "
+                "losses: Keras reports their mean."),
+        Mistake(lambda p, t: -_keras_like(p, t), "Your loss has the wrong sign: a minus sign is missing "
+                "(the loss is -log of a confidence, never negative)."),
+        Mistake(lambda p, t: _keras_like(p, t) / np.log(10), "You used log base 10; Keras uses the natural "
+                "log (np.log)."),
+        Mistake(lambda p, t: _keras_like(p, t) / np.log(2), "You used log base 2; Keras uses the natural "
+                "log (np.log)."),
     ],
-    hint="Categorical cross-entropy has one term per class: y * log(p). What is the second term doing there?",
-    success="(1 - y) * log(1 - p) belongs to binary cross-entropy.",
+    hint="Chapter 5 printed Keras on a row that sums to 0.8, and this chapter on [1, 2, 1]: what does "
+         "Keras do to a row before the log? And does it add 1e-7 or clip?",
+    success="rows rescaled to sum 1, then clipped, as Keras does.",
 )
 
 
