@@ -29,6 +29,7 @@ SLIDERS = {  # chapter notebook: the id of the cell that shows its slider
     "03_a_batch": "ch3-23",
     "05_log_zero_and_clipping": "ch5-21",
     "07_accuracy": "ch7-20",
+    "10_binary_and_multilabel": "ch10-slider",
     "11_weights_masks_calibration": "ch11-proper-slider",
 }
 SECOND_SLIDERS = {  # a chapter with two sliders: the id of the cell that shows the second

@@ -25,6 +25,7 @@ CHAPTERS = [
     "07_accuracy.ipynb",
     "08_what_frameworks_report.ipynb",
     "09_logits_and_pitfalls.ipynb",
+    "10_binary_and_multilabel.ipynb",
     "11_weights_masks_calibration.ipynb",
 ]
 
@@ -288,6 +289,65 @@ EXPECTED = {
         "Correct: softmax(z / T) minus target, over n T, as finite differences say.",  # 9.5
     ],
     # ---- end of chapters 6-9 ----
+    "10_binary_and_multilabel.ipynb": [
+        "p = sigmoid(z): [0.0025 0.1192 0.5    0.8808 0.9975]",
+        "sigmoid(-z):    [0.9975 0.8808 0.5    0.1192 0.0025]",  # 1 - p
+        "by hand:  [0.22314355 1.60943791 0.35667494]\nlossbook: [0.22314355 1.60943791 0.35667494]",
+        "-log(0.8) = 0.2231435513142097   -log(0.2) = 1.6094379124341003",
+        # a two-class softmax is a sigmoid of the difference; BCE = CCE for every z
+        "softmax([2, 5]): [0.04742587 0.95257413]\nsigmoid(5 - 2):  0.9525741268224334",
+        "-30.0  1      30.000000000000           30.000000000000",
+        " -0.5  0       0.474076984180            0.474076984180",
+        "  2.0  1       0.126928011043            0.126928011043",
+        " 10.0  0      10.000045398899           10.000045398899",
+        # the textbook formula after a sigmoid, against the stable form from logits
+        "  -1000           0                inf         1000                nan            0",
+        "    -40   4.248e-18                 40           40                  0    4.248e-18",
+        "     40           1                nan    4.248e-18                inf           40",
+        "   1000           1                nan            0                inf         1000",
+        "RuntimeWarning: overflow encountered in exp",
+        # the clipped loss's cap and zero slope
+        "sigmoid(z) is 1e-7 at z = -16.118095550958316",
+        "  -17              17.0000  16.1181              -1.0000   0.0000          -1.0000",
+        "-1000            1000.0000  16.1181              -1.0000   0.0000          -1.0000",
+        # the multi-label batch
+        "row sums: [1.772 1.254 1.982 1.659]",
+        "mean over labels: [0.30475556 0.12564288 0.4681481  0.16292568]\n"
+        "lossbook:         [0.30475556 0.12564288 0.4681481  0.16292568]",
+        "batch loss: 0.2653680552094505",
+        # softmax on a two-label target: never below 2 log 2
+        "[ 20. -20.  20.]  [0.5 0.  0.5]           1.3863   [1. 0. 1.]              0.0000",
+        "2 log 2 = 1.3862943611198906",
+        # seed 001's numbers, exactly, next to categorical cross-entropy
+        "[0. 1. 0.]       3.0000150000863473e-05      0.0000      0.0000",
+        "[0.1 0.8 0.1]    0.43386458262986227         0.2231      0.1446",
+        "[0.2 0.6 0.2]    0.9571127263944101          0.5108      0.3190",
+        "[0.3 0.4 0.3]    1.62964061975162            0.9163      0.5432",
+        # the frameworks print their own numbers
+        "Keras, from_logits=True:    0.26536807",
+        "Keras, probabilities:       0.26536804",
+        "PyTorch BCEWithLogitsLoss:  0.26536805520945056",
+        "PyTorch BCELoss:            0.26536805520945056",
+        "Keras binary_crossentropy of the post's [0.1, 0.8, 0.1]: [0.14462155]",
+        "lossbook, float32: [16.118095 15.942385]",
+        "Keras:             [16.118095 15.942385]",
+        "BCELoss(0, 1): 100.0\nBCELoss(1, 0): 100.0",
+        "1 - 1e-7 in float32: 0.99999988   -log(1 - that): 15.942385",
+        "log_logits = jax.nn.log_sigmoid(output)",  # Keras's JAX source, from logits
+        "output = jnp.clip(output, backend.epsilon(), 1.0 - backend.epsilon())",
+        "Our solution is that BCELoss clamps its log function outputs to be greater than\n"
+        "or equal to -100.",
+        "   -50                  50.0000  -1.93e-10                  50.0000     -1",
+        " -1000                 100.0000          0                1000.0000     -1",
+        "sigmoid(-50) / 1e-12 = 1.928749847963918e-10",
+        "EPSILON = 1e-12",
+        "Keras: 0.6121919",
+        "PyTorch: ValueError: Using a target size (torch.Size([4])) that is different\n"
+        "  to the input size (torch.Size([4, 1])) is deprecated.",
+        "lossbook: ValueError: binary targets must have the predictions' shape (4, 1),",
+        "NumPy: (4, 4) losses, and their mean 0.9035363970381245",
+        "Correct: exact from logits, even at ±1000, one loss per sample.",  # exercise 10.4
+    ],
     "11_weights_masks_calibration.ipynb": [
         # class weights: PyTorch divides by the sum of the weights, Keras by N
         "sum of weighted losses: 9.09444481556357\nsum of the weights:     10.0    N: 4\n",

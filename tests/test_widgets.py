@@ -618,7 +618,7 @@ def test_slider_is_the_public_class():
 
 @pytest.mark.parametrize("notebook", ["01_why_a_loss", "02_one_sample", "03_a_batch",
                                       "05_log_zero_and_clipping", "07_accuracy",
-                                      "11_weights_masks_calibration"])
+                                      "10_binary_and_multilabel", "11_weights_masks_calibration"])
 def test_chapter_sliders_blit_exactly(notebook):
     """Each chapter marks its moving artists: live moves blit, and equal direct renders."""
     from chapter_sliders import SLIDERS, chapter_slider, numpy_restored

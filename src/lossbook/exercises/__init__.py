@@ -20,7 +20,7 @@ from ._grading import Case, Checks, Exercise, Mistake, log2_for_ln, log10_for_ln
 __all__ = ["CHAPTERS", "Case", "Checks", "Exercise", "Mistake", "all_exercises", "log10_for_ln",
            "log2_for_ln", "lost_minus"]
 
-CHAPTERS = ("ch1", "ch2", "ch3", "ch4", "ch5", "ch6", "ch7", "ch8", "ch9", "ch11")
+CHAPTERS = ("ch1", "ch2", "ch3", "ch4", "ch5", "ch6", "ch7", "ch8", "ch9", "ch10", "ch11")
 
 
 def all_exercises():
