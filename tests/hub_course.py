@@ -449,7 +449,10 @@ def run_in_kernel(hub: Hub, user: str, code: str, timeout: float = 120) -> str:
     assert kernel.status == 201, f"{user}'s kernel: {kernel.status} {kernel.body!r}"
     kernel_id = kernel.json()["id"]
     try:
-        return asyncio.run(_execute(hub, user, kernel_id, code, timeout))
+        # A thread of its own: in a full run, Playwright's sync API (the browser tests'
+        # session) keeps an event loop running in this one, and asyncio.run refuses.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, _execute(hub, user, kernel_id, code, timeout)).result()
     finally:
         hub.server(user, f"api/kernels/{kernel_id}", "DELETE")
 
