@@ -2,10 +2,13 @@
 
 1. A course folder with every chapter notebook as one assignment; ``nbgrader
    generate_assignment`` makes the release.
-2. Three submissions: the solutions (the source notebooks), the untouched stubs
-   (the release), and every stub replaced by ``return 0``.
-3. ``nbgrader autograde`` grades them; the gradebook must say: full marks, 0, and
-   at most 10 % of the marks, with no autograde errors.
+2. Two submissions: the solutions (the source notebooks) and the untouched stubs
+   (the release).
+3. ``nbgrader autograde`` grades them; the gradebook must say: full marks and 0,
+   with no autograde errors.
+4. Every exercise of the book (each chapter's exercise cells, without the chapter's
+   own cells, which decide nothing) with each stub replaced by ``return 0`` gets at
+   most 10 % of the marks.
 
 Also: the release equals ``lossbook.student``'s output on every chapter, apart from
 the metadata nbgrader adds.
@@ -42,7 +45,7 @@ NOTEBOOKS = ROOT / "notebooks"
 SOURCES = sorted(NOTEBOOKS.glob("*.ipynb"))
 BIN = Path(sys.executable).parent
 ASSIGNMENT = "lossbook"
-SUBMISSIONS = ("solutions", "stubs", "zeros")
+SUBMISSIONS = ("solutions", "stubs")
 NBGRADER_KEYS = {"editable", "deletable", "trusted"}  # cell metadata nbgrader's release adds
 
 
@@ -82,11 +85,6 @@ def course(tmp_path_factory) -> dict:
     for path in SOURCES:
         shutil.copy(path, root / "submitted" / "solutions" / ASSIGNMENT / path.name)
         shutil.copy(release / path.name, root / "submitted" / "stubs" / ASSIGNMENT / path.name)
-        zeros = nbformat.read(release / path.name, as_version=4)
-        for cell in zeros.cells:
-            if cell.metadata.get("nbgrader", {}).get("solution"):
-                cell.source = cell.source.replace("raise NotImplementedError()", "return 0")
-        nbformat.write(zeros, root / "submitted" / "zeros" / ASSIGNMENT / path.name)
 
     start = time.perf_counter()
     graded = nbgrader(root, "autograde", ASSIGNMENT)
@@ -170,9 +168,54 @@ def test_the_untouched_stubs_get_zero(course):
     assert scores["score"] == 0, scores["notebooks"]
 
 
-def test_return_zero_everywhere_gets_at_most_ten_percent(course):
-    scores = course["scores"]["zeros"]
-    assert scores["score"] <= 0.10 * scores["max"], scores["notebooks"]
+def _exercises_of(chapter: str, metadata) -> nbformat.NotebookNode:
+    """A chapter's exercise cells alone (the chapter's own cells cost time and decide
+    nothing: every test cell holds its own inputs and expected values)."""
+    from lossbook.exercises._cells import exercise_cells
+
+    notebook = nbformat.v4.new_notebook(cells=exercise_cells(chapter))
+    notebook.metadata = metadata
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def zeros(tmp_path_factory) -> dict:
+    """Every exercise of the book, each stub replaced by ``return 0``, autograded."""
+    from lossbook.exercises import CHAPTERS
+
+    root = tmp_path_factory.mktemp("zeros")
+    source = new_course(root, "exercises", 120)
+    metadata = nbformat.read(SOURCES[0], as_version=4).metadata
+    for chapter in CHAPTERS:
+        nbformat.write(_exercises_of(chapter, metadata), source / f"{chapter}.ipynb")
+    generated = nbgrader(root, "generate_assignment", "exercises", "--force")
+    assert generated.returncode == 0, generated.stdout + generated.stderr
+    submitted = root / "submitted" / "zeros" / "exercises"
+    submitted.mkdir(parents=True)
+    for path in (root / "release" / "exercises").glob("*.ipynb"):
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                cell.source = cell.source.replace("raise NotImplementedError()", "return 0")
+        nbformat.write(notebook, submitted / path.name)
+    graded = nbgrader(root, "autograde", "exercises")
+    assert graded.returncode == 0, (graded.stdout + graded.stderr)[-4000:]
+    assert not [line for line in (graded.stdout + graded.stderr).splitlines() if "| ERROR]" in line]
+
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        submission = gradebook.find_submission("exercises", "zeros")
+        return {"score": submission.score, "max": submission.max_score,
+                "notebooks": {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks}}
+
+
+def test_return_zero_everywhere_gets_at_most_ten_percent(zeros):
+    from lossbook.exercises import CHAPTERS
+
+    assert set(zeros["notebooks"]) == set(CHAPTERS)
+    assert zeros["max"] == sum(exercise.points for _, exercise in all_exercises())
+    assert zeros["score"] <= 0.10 * zeros["max"], zeros["notebooks"]
 
 
 def _comparable(notebook) -> list:
@@ -237,20 +280,12 @@ MISTAKES = {  # solution cell: (its test cell, a classic mistake for the stub, t
 }
 
 
-def _chapter_3_exercises():
-    """Chapter 3's exercise cells alone (the chapter's own cells cost time and prove nothing here)."""
-    from lossbook.exercises._cells import exercise_cells
-
-    notebook = nbformat.v4.new_notebook(cells=exercise_cells("ch3"))
-    notebook.metadata = nbformat.read(SOURCES[0], as_version=4).metadata
-    return notebook
-
-
 @pytest.fixture(scope="module")
 def cheats(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("cheats")
     source = new_course(root, SMALL, 120)
-    nbformat.write(_chapter_3_exercises(), source / "ch3_exercises.ipynb")
+    nbformat.write(_exercises_of("ch3", nbformat.read(SOURCES[0], as_version=4).metadata),
+                   source / "ch3_exercises.ipynb")
     shutil.copy(TEACHER, source / TEACHER.name)
     generated = nbgrader(root, "generate_assignment", SMALL, "--force")
     assert generated.returncode == 0, generated.stdout + generated.stderr
