@@ -175,8 +175,8 @@ q4 = Exercise(
     points=3,
     task="""\
 A lazy model ignores its input and predicts the same distribution $q$ for every
-sample. Given the labels of a data set (class indices from `0` to `n_classes - 1`),
-write `best_constant_loss(labels, n_classes)`: the lowest mean categorical
+sample. Given the labels of a data set (class indices from `0` to `n_classes - 1`,
+in a list or a 1-D array), write `best_constant_loss(labels, n_classes)`: the lowest mean categorical
 cross-entropy such a model can reach, whichever $q$ it picks. A trained model must
 beat this number to have learned anything from its inputs.
 
