@@ -572,6 +572,13 @@ def _(labels, n_classes):
     return -np.sum(counts * np.log(counts / len(labels)))
 
 
+@answer("ch4.q4", "array-only: labels.size on a list (the task says a list or a 1-D array)", "I")
+def _(labels, n_classes):
+    counts = np.bincount(labels, minlength=n_classes)
+    f = counts[counts > 0] / labels.size
+    return -np.sum(f * np.log(f))
+
+
 # --- chapter 5 --------------------------------------------------------------------------
 
 constants("ch5.q1", [((0.0, 16.118), "C"), ((1e-7, 16.118), "C"), ([0, 16.1181], "C"),
@@ -847,6 +854,13 @@ def _(y_pred, y_true):
     if y_true.ndim == 1:
         y_true = np.eye(y_pred.shape[1])[y_true]
     return -np.sum(y_true * np.log(y_pred), axis=1)
+
+
+@answer("ch6.q3", "a branch left as raise NotImplementedError (says: not attempted)", "N")
+def _(y_pred, y_true):
+    if y_true.ndim == 1:
+        raise NotImplementedError()
+    return -np.sum(y_true * np.log(_clip(y_pred)), axis=1)
 
 
 @answer("ch6.q4", "a column made 1-D with [:, 0]", "C")
@@ -1972,6 +1986,11 @@ def _(losses_in_bits):
 @answer("ch11.q6", "2 ** median", "I")
 def _(losses_in_bits):
     return 2 ** np.median(losses_in_bits)
+
+
+@answer("ch11.q6", "array-only: .mean() on a list (the task says a list or a 1-D array)", "I")
+def _(losses_in_bits):
+    return 2 ** losses_in_bits.mean()
 
 
 # --- every exercise: the stub and a hard-coded answer ----------------------------------------
