@@ -2081,3 +2081,20 @@ def test_the_test_cell_agrees_with_check(name):
             assert said == exercise.explain(function), label
         passed, _ = _run_cell(released, exercise.function_name, function)
         assert passed == (got in ("C", "H") or _cells.hidden_answer(exercise)), label
+
+
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_the_visible_cases_tell_every_mistake_apart(name):
+    """A named mistake is decided by the visible cases: each mistake is wrong on one of
+    them at least, and no two mistakes with different words agree on all of them (else
+    an answer making the second would be told it made the first)."""
+    exercise = EXERCISES[name]
+    values = [[exercise.mistake_value(mistake, i, case) for i, case in enumerate(exercise.cases)]
+              for mistake in exercise.mistakes]
+    for index, mistake in enumerate(exercise.mistakes):
+        assert not all(exercise.right(case, value) for case, value in zip(exercise.cases, values[index])), \
+            (index, mistake.words)
+        for other in range(index):
+            if exercise.mistakes[other].words != mistake.words:
+                assert not all(exercise.alike(a, b, case) for a, b, case
+                               in zip(values[index], values[other], exercise.cases)), (other, index)
