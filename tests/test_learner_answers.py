@@ -836,6 +836,20 @@ def _(y_pred, y_true):
     return -np.sum(y_true * np.log2(_clip(y_pred)), axis=1)
 
 
+@answer("ch6.q3", "clips the bottom end only (the top clip moves a loss by 1e-7 at most)", "C")
+def _(y_pred, y_true):
+    if y_true.ndim == 1:
+        y_true = np.eye(y_pred.shape[1])[y_true]
+    return -np.sum(y_true * np.log(np.maximum(y_pred, 1e-7)), axis=1)
+
+
+@answer("ch6.q3", "clips the top end only", "I", 2)
+def _(y_pred, y_true):
+    if y_true.ndim == 1:
+        y_true = np.eye(y_pred.shape[1])[y_true]
+    return -np.sum(y_true * np.log(np.minimum(y_pred, 1 - 1e-7)), axis=1)
+
+
 @answer("ch6.q3", "no branch for class indices", "I")
 def _(y_pred, y_true):
     return -np.sum(y_true * np.log(_clip(y_pred)), axis=1)
@@ -1711,6 +1725,24 @@ def _(probabilities, labels):
 def _(probabilities, labels):
     p = probabilities[:, 0]
     return np.mean(-(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+
+
+@answer("ch10.q5", "clips the top end only", "I", 4)
+def _(probabilities, labels):
+    p = np.minimum(probabilities[:, 0], 1 - 1e-7)
+    return np.mean(-(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+
+
+@answer("ch10.q5", "clips the bottom end only", "I")
+def _(probabilities, labels):
+    p = np.maximum(probabilities[:, 0], 1e-7)
+    return np.mean(-(labels * np.log(p) + (1 - labels) * np.log(1 - p)))
+
+
+@answer("ch10.q5", "np.where form, no clip", "I")
+def _(probabilities, labels):
+    p = probabilities[:, 0]
+    return -np.mean(np.where(labels == 1, np.log(p), np.log(1 - p)))
 
 
 @answer("ch10.q5", "the sum", "I")
