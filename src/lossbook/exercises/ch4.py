@@ -132,6 +132,7 @@ def typical_confidence(losses):
         Case((np.array([0.0, 4.605170185988091]),), "losses=np.array([0.0, 4.6052]) (confidence 1 and 0.01)"),
         Case((np.array([1.0986123, 1.0986123, 1.0986123], dtype=np.float32),),
              "float32 losses of an untrained three-class net, each ln 3"),
+        Case((np.full(500, 2.0),), "500 losses of 2.0 (their confidences multiply to exp(-1000))"),
     ],
     hidden_cases=[
         Case((np.array([2.302585092994046] * 400),), "400 losses of ln 10"),
