@@ -92,6 +92,11 @@ def _(softmax_output, target):
     return p[target] - (second if p[target] == first else first)
 
 
+@answer("ch1.q2", "the other classes found by value, not index (ties)", "I")
+def _(softmax_output, target):
+    return softmax_output[target] - max(p for p in softmax_output if p != softmax_output[target])
+
+
 @answer("ch1.q2", "minus the highest of all classes", "I", 0)
 def _(softmax_output, target):
     return softmax_output[target] - max(softmax_output)
@@ -1189,6 +1194,15 @@ def _(softmax_outputs, class_targets):
     m = np.where(mask, -np.inf, softmax_outputs).max(axis=1)
     r = softmax_outputs[mask]
     return m / (1 - r + m)
+
+
+@answer("ch7.q4", "the other classes found by value, not index (ties)", "I")
+def _(softmax_outputs, class_targets):
+    flips = []
+    for row, t in zip(softmax_outputs, class_targets):
+        m = row[row != row[t]].max()
+        flips.append(m / (1 - row[t] + m))
+    return np.array(flips)
 
 
 @answer("ch7.q4", "the largest other confidence now", "I", 0)
