@@ -923,8 +923,14 @@ def test_learner_style_answers_to_chapters_3_and_4():
     assert "axis 0" in ch3.q4.evaluate(lambda p, y: np.mean(-np.log(np.sum(p * y, axis=0)))).message
     assert "calculator" in ch3.q2.evaluate(lambda: 0.067).message  # log10, rounded as the task allows
     gmean = ("import numpy as np\ndef typical_confidence(losses):\n"
-             "    return np.prod(np.exp(-np.asarray(losses))) ** (1 / len(losses))")
+             "    return np.exp(np.mean(np.log(np.exp(-np.asarray(losses)))))")
     assert ch4.q3.evaluate(load(ch4.q3, gmean)["typical_confidence"]).status == "correct"
+    # The geometric mean as a product underflows to 0 for a large batch (exercise 4.1):
+    # check() says so on a visible case, as the grade would.
+    product = ("import numpy as np\ndef typical_confidence(losses):\n"
+               "    return np.prod(np.exp(-np.asarray(losses))) ** (1 / len(losses))")
+    underflow = ch4.q3.evaluate(load(ch4.q3, product)["typical_confidence"])
+    assert underflow.status == "incorrect" and "500 losses" in underflow.message and "got 0.0" in underflow.message
     assert "base-2" in ch4.q3.evaluate(lambda losses: 2.0 ** -np.mean(losses)).message
     counts = ("import numpy as np\ndef best_constant_loss(labels, n):\n"
               "    f = np.bincount(labels, minlength=n) / len(labels)\n"

@@ -64,9 +64,9 @@ MESSAGES = {
             "return a number or an array instead.",
     "timeout": "Incorrect: {where}your function did not finish within {seconds:g} s (an endless loop?).",
     "raised": "Incorrect: {where}your function raised {error}.",
-    "changed input": "Incorrect: {where}your function changed its input (the caller's array). Work on "
-                     "a copy instead: np.clip(y_pred, ...) without out= returns a new array and "
-                     "leaves y_pred alone.",
+    "changed input": "Incorrect: {where}your function changed its input (the caller's list or array). "
+                     "Work on a copy instead: x.copy() or np.array(x) makes one, and "
+                     "np.clip(x, ...) without out= returns a new array.",
     "returned None": "Incorrect: {where}your function returned None. Did you forget the `return` statement?",
     "text": "Incorrect: {where}your function returned text ({got}); return a number instead, "
             "without quotes.",

@@ -102,9 +102,11 @@ def margin(softmax_output, target):
         Case((np.array([1.0, 0.0]), 0), "softmax_output=np.array([1.0, 0.0]), target=0 (confidence 1)"),
         Case((np.array([0.1, 0.3, 0.6], dtype=np.float32), 1),
              "softmax_output=np.array([0.1, 0.3, 0.6], dtype=np.float32), target=1"),
+        # A tie: leaving the correct class out by its value, not its index, leaves both out.
+        Case(([0.45, 0.1, 0.45], 2), "softmax_output=[0.45, 0.1, 0.45], target=2 (a tie)"),
     ],
     hidden_cases=[
-        Case(([0.45, 0.1, 0.45], 2), "softmax_output=[0.45, 0.1, 0.45], target=2 (a tie)"),
+        Case(([0.2, 0.4, 0.4], 1), "softmax_output=[0.2, 0.4, 0.4], target=1 (a tie)"),
         Case((np.array([0.05, 0.05, 0.1, 0.8]), 3), "four classes, target=3"),
         Case((np.array([0.3, 0.25, 0.2, 0.15, 0.1]), 4), "five classes, target=4"),
     ],

@@ -269,6 +269,8 @@ def binary_loss(probabilities, labels):
         Case((np.array([[1.0], [0.0], [0.5]]), np.array([1.0, 0.0, 1.0])),
              "probabilities=[[1.0], [0.0], [0.5]] (confidence 1), labels=[1, 0, 1]"),
         Case((np.array([[0.3]]), np.array([0.0])), "one sample, probabilities=[[0.3]], labels=[0]"),
+        Case((np.array([[0.0], [0.8], [0.4]]), np.array([1.0, 0.0, 1.0])),
+             "probabilities=[[0.0], [0.8], [0.4]] (confidence 0 where the label is 1), labels=[1, 0, 1]"),
         Case((np.array([[0.6], [0.8], [0.1], [0.95], [0.5]], dtype=np.float32),
               np.array([1, 1, 0, 1, 0], dtype=np.int64)),
              "float32 probabilities=[[0.6], [0.8], [0.1], [0.95], [0.5]], integer labels=[1, 1, 0, 1, 0]"),
@@ -289,8 +291,9 @@ def binary_loss(probabilities, labels):
                 "the sum got lost."),
         Mistake(lambda p, y: _loss.forward(_column(p).astype(np.float64), y), "You returned the per-sample "
                 "losses (forgot the mean): return their average."),
-        Mistake(lambda p, y: _unclipped(_column(p), y), "Without the clip a probability of exactly 1.0 "
-                "meets log(1 - 1.0) = log(0), and 0 * -inf is nan. Clip to [1e-7, 1 - 1e-7] first."),
+        Mistake(lambda p, y: _unclipped(_column(p), y), "Without the clip a probability of exactly 0 or 1 "
+                "meets log(0): log(p) at 0, log(1 - p) at 1. That gives inf, or nan where a label multiplies "
+                "it by 0 (0 * -inf). Clip to [1e-7, 1 - 1e-7] first."),
     ],
     hint="Print (labels * np.log(p)).shape inside the buggy function. Then take the column apart: "
          "probabilities[:, 0] has shape (n,), like the labels.",

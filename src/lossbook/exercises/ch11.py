@@ -375,9 +375,10 @@ q6 = Exercise(
     task="""\
 A language model's training log reports each word's loss in **bits**: $-\\log_2$ of
 the probability it gave the right word (chapter 4). Write
-`perplexity_from_bits(losses_in_bits)` that returns the model's perplexity over
-these words: the number of equally likely choices it is, on average, as unsure
-as. It must be the same perplexity as $e^{\\bar L}$ with the losses in nats.""",
+`perplexity_from_bits(losses_in_bits)` (a list or a 1-D array) that returns the
+model's perplexity over these words: the number of equally likely choices it is, on
+average, as unsure as. It must be the same perplexity as $e^{\\bar L}$ with the
+losses in nats.""",
     code='''\
 import numpy as np
 

@@ -132,6 +132,7 @@ def typical_confidence(losses):
         Case((np.array([0.0, 4.605170185988091]),), "losses=np.array([0.0, 4.6052]) (confidence 1 and 0.01)"),
         Case((np.array([1.0986123, 1.0986123, 1.0986123], dtype=np.float32),),
              "float32 losses of an untrained three-class net, each ln 3"),
+        Case((np.full(500, 2.0),), "500 losses of 2.0 (their confidences multiply to exp(-1000))"),
     ],
     hidden_cases=[
         Case((np.array([2.302585092994046] * 400),), "400 losses of ln 10"),
@@ -175,8 +176,8 @@ q4 = Exercise(
     points=3,
     task="""\
 A lazy model ignores its input and predicts the same distribution $q$ for every
-sample. Given the labels of a data set (class indices from `0` to `n_classes - 1`),
-write `best_constant_loss(labels, n_classes)`: the lowest mean categorical
+sample. Given the labels of a data set (class indices from `0` to `n_classes - 1`,
+in a list or a 1-D array), write `best_constant_loss(labels, n_classes)`: the lowest mean categorical
 cross-entropy such a model can reach, whichever $q$ it picks. A trained model must
 beat this number to have learned anything from its inputs.
 

@@ -338,6 +338,10 @@ def flip_points(softmax_outputs, class_targets):
         Case((_CHAPTER_PLUS, np.array([0, 1, 1, 0])), _CHAPTER_PLUS_LABEL),
         Case((_WIDE, np.array([0, 4, 2])), _WIDE_LABEL),
         Case((np.array([[0.9, 0.1]]), np.array([1])), "one sample [[0.9, 0.1]], class_targets=[1]"),
+        # The target ties with another class: leaving it out by its value leaves both out.
+        Case((np.array([[0.45, 0.45, 0.1], [0.2, 0.5, 0.3]]), np.array([0, 2])),
+             "softmax_outputs=[[0.45, 0.45, 0.1], [0.2, 0.5, 0.3]], class_targets=[0, 2] "
+             "(a tie with the target)"),
         Case((_CHAPTER_PLUS.astype(np.float32), np.array([2, 0, 0, 1])),
              "the same four rows as float32, class_targets=[2, 0, 0, 1]"),
     ],
