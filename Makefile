@@ -43,9 +43,9 @@ test: setup-test _build/.package-stamp     ## set up, then run every test (packa
 # learner/teacher tools, and two chapters executed. `make test` before you commit.
 FAST_TESTS := tests/test_losses.py tests/test_exercises.py tests/test_test_cells.py \
 	tests/test_teacher.py tests/test_student.py tests/test_doctests.py tests/test_serve.py \
-	tests/test_chapter_classes.py \
+	tests/test_chapter_classes.py tests/test_learner_answers.py \
 	"tests/test_notebooks.py::test_runs_clean[01_why_a_loss.ipynb]" \
-	"tests/test_notebooks.py::test_runs_clean[03_a_batch.ipynb]"
+	"tests/test_notebooks.py::test_runs_clean[06_the_loss_class.ipynb]"
 test-fast: setup $(VENV)/.test-installed $(VENV)/.frameworks-installed  ## the fast tier: package, exercises, two chapters (no builds, browsers or servers)
 	$(BIN)/python -m pytest -q $(FAST_TESTS) -k "not learner_notebook_runs"
 
