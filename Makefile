@@ -37,7 +37,7 @@ serve:                                     ## serve the built book on this machi
 	$(BIN)/python tools/serve.py --port $(PORT) --directory _build/html
 
 test: setup-test _build/.package-stamp     ## set up, then run every test (package, notebooks, both editions, browser, PDF, nbgrader)
-	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/python -m pytest
+	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The inner loop (under 2 minutes): the package, every exercise and test cell, the
 # learner/teacher tools, and two chapters executed. `make test` before you commit.

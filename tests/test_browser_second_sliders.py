@@ -3,7 +3,7 @@
 ``test_browser.py`` checks the first slider of every chapter page (``SLIDERS``); a
 page with two (chapter 11: the expected loss, then the temperature) has its second
 one (``SECOND_SLIDERS``) checked here, with the same helpers: every frame, as
-Chromium composes it at device scale 1 and 2, equals a direct matplotlib render of
+Chromium composes it at device scale 2 (every sixth at 1), equals a direct render of
 the chapter's draw; the keys move it and the words follow.
 """
 from __future__ import annotations
@@ -47,8 +47,6 @@ def test_every_frame_of_a_second_slider_is_a_direct_render(browser, book_url, se
     finally:
         context.close()
     assert checked == sum(len(frames_to_check(s, scale)) for s in second_sliders.values())
-    if scale == 2:
-        assert checked == sum(s.n_frames for s in second_sliders.values())
 
 
 def test_a_second_slider_moves_by_keys_and_says_so(browser, book_url, second_sliders):

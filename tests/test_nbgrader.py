@@ -2,13 +2,12 @@
 
 1. A course folder with every chapter notebook as one assignment; ``nbgrader
    generate_assignment`` makes the release.
-2. Two submissions: the solutions (the source notebooks) and the untouched stubs
-   (the release).
-3. ``nbgrader autograde`` grades them; the gradebook must say: full marks and 0,
-   with no autograde errors.
-4. Every exercise of the book (each chapter's exercise cells, without the chapter's
-   own cells, which decide nothing) with each stub replaced by ``return 0`` gets at
-   most 10 % of the marks.
+2. The solutions (the source notebooks) are submitted; ``nbgrader autograde``
+   grades them: full marks, with no autograde errors.
+3. Every exercise of the book (each chapter's exercise cells, without the chapter's
+   own cells, which decide nothing: every test cell holds its own inputs and expected
+   values) is released and autograded untouched (0) and with each stub replaced by
+   ``return 0`` (at most 10 % of the marks).
 
 Also: the release equals ``lossbook.student``'s output on every chapter, apart from
 the metadata nbgrader adds.
@@ -45,7 +44,7 @@ NOTEBOOKS = ROOT / "notebooks"
 SOURCES = sorted(NOTEBOOKS.glob("*.ipynb"))
 BIN = Path(sys.executable).parent
 ASSIGNMENT = "lossbook"
-SUBMISSIONS = ("solutions", "stubs")
+SUBMISSIONS = ("solutions",)
 NBGRADER_KEYS = {"editable", "deletable", "trusted"}  # cell metadata nbgrader's release adds
 
 
@@ -84,7 +83,6 @@ def course(tmp_path_factory) -> dict:
         (root / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
     for path in SOURCES:
         shutil.copy(path, root / "submitted" / "solutions" / ASSIGNMENT / path.name)
-        shutil.copy(release / path.name, root / "submitted" / "stubs" / ASSIGNMENT / path.name)
 
     start = time.perf_counter()
     graded = nbgrader(root, "autograde", ASSIGNMENT)
@@ -163,9 +161,6 @@ def test_the_solutions_get_full_marks(course):
     assert scores["score"] == scores["max"] > 0, scores["notebooks"]
 
 
-def test_the_untouched_stubs_get_zero(course):
-    scores = course["scores"]["stubs"]
-    assert scores["score"] == 0, scores["notebooks"]
 
 
 def _exercises_of(chapter: str, metadata) -> nbformat.NotebookNode:
@@ -179,41 +174,54 @@ def _exercises_of(chapter: str, metadata) -> nbformat.NotebookNode:
 
 
 @pytest.fixture(scope="module")
-def zeros(tmp_path_factory) -> dict:
-    """Every exercise of the book, each stub replaced by ``return 0``, autograded."""
+def unanswered(tmp_path_factory) -> dict:
+    """Every exercise of the book released and autograded twice: untouched (the
+    stubs) and with each stub replaced by ``return 0``."""
     from lossbook.exercises import CHAPTERS
 
-    root = tmp_path_factory.mktemp("zeros")
+    root = tmp_path_factory.mktemp("unanswered")
     source = new_course(root, "exercises", 120)
     metadata = nbformat.read(SOURCES[0], as_version=4).metadata
     for chapter in CHAPTERS:
         nbformat.write(_exercises_of(chapter, metadata), source / f"{chapter}.ipynb")
     generated = nbgrader(root, "generate_assignment", "exercises", "--force")
     assert generated.returncode == 0, generated.stdout + generated.stderr
-    submitted = root / "submitted" / "zeros" / "exercises"
-    submitted.mkdir(parents=True)
-    for path in (root / "release" / "exercises").glob("*.ipynb"):
-        notebook = nbformat.read(path, as_version=4)
-        for cell in notebook.cells:
-            if cell.metadata.get("nbgrader", {}).get("solution"):
-                cell.source = cell.source.replace("raise NotImplementedError()", "return 0")
-        nbformat.write(notebook, submitted / path.name)
+    for student in ("stubs", "zeros"):
+        submitted = root / "submitted" / student / "exercises"
+        submitted.mkdir(parents=True)
+        for path in (root / "release" / "exercises").glob("*.ipynb"):
+            notebook = nbformat.read(path, as_version=4)
+            for cell in notebook.cells:
+                if student == "zeros" and cell.metadata.get("nbgrader", {}).get("solution"):
+                    cell.source = cell.source.replace("raise NotImplementedError()", "return 0")
+            nbformat.write(notebook, submitted / path.name)
     graded = nbgrader(root, "autograde", "exercises")
     assert graded.returncode == 0, (graded.stdout + graded.stderr)[-4000:]
     assert not [line for line in (graded.stdout + graded.stderr).splitlines() if "| ERROR]" in line]
 
     from nbgrader.api import Gradebook
 
+    scores = {}
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        submission = gradebook.find_submission("exercises", "zeros")
-        return {"score": submission.score, "max": submission.max_score,
-                "notebooks": {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks}}
+        for student in ("stubs", "zeros"):
+            submission = gradebook.find_submission("exercises", student)
+            scores[student] = {"score": submission.score, "max": submission.max_score,
+                               "notebooks": {nb.name: (nb.score, nb.max_score)
+                                             for nb in submission.notebooks}}
+    return scores
 
 
-def test_return_zero_everywhere_gets_at_most_ten_percent(zeros):
+def test_the_untouched_stubs_get_zero(unanswered):
     from lossbook.exercises import CHAPTERS
 
-    assert set(zeros["notebooks"]) == set(CHAPTERS)
+    stubs = unanswered["stubs"]
+    assert set(stubs["notebooks"]) == set(CHAPTERS)
+    assert stubs["max"] == sum(exercise.points for _, exercise in all_exercises())
+    assert stubs["score"] == 0, stubs["notebooks"]
+
+
+def test_return_zero_everywhere_gets_at_most_ten_percent(unanswered):
+    zeros = unanswered["zeros"]
     assert zeros["max"] == sum(exercise.points for _, exercise in all_exercises())
     assert zeros["score"] <= 0.10 * zeros["max"], zeros["notebooks"]
 
