@@ -36,8 +36,20 @@ serve:                                     ## serve the built book on this machi
 	@echo "Serving the book at http://127.0.0.1:$(PORT)  (Ctrl-C to stop)"
 	$(BIN)/python tools/serve.py --port $(PORT) --directory _build/html
 
-test: setup-test _build/.package-stamp     ## set up, then run every test (package, notebooks, both editions, browser, PDF, nbgrader)
-	LOSSBOOK_REQUIRE_FRAMEWORKS=1 $(BIN)/python -m pytest -n 2 --dist loadgroup
+# Two pytest runs side by side: the tests of the built books (both builds, the browser,
+# the PDF, the in-browser edition) and the rest (package, notebooks, nbgrader, JupyterHub,
+# JupyterLab). The books' run writes to _build/test-books.log, shown when both are done.
+BOOK_TESTS := tests/test_book.py tests/test_browser.py tests/test_browser_questions.py \
+	tests/test_browser_second_sliders.py tests/test_browser_zh.py tests/test_downloads.py \
+	tests/test_file_url.py tests/test_lite.py tests/test_pdf.py tests/test_zh.py
+test: setup-test _build/.package-stamp     ## set up, then run every test (package, notebooks, both editions, browser, PDF, nbgrader, JupyterHub)
+	@mkdir -p _build; export LOSSBOOK_REQUIRE_FRAMEWORKS=1; \
+	$(BIN)/python -m pytest $(BOOK_TESTS) > _build/test-books.log 2>&1 & books=$$!; \
+	LOSSBOOK_TEST_RUN=rest $(BIN)/python -m pytest $(foreach t,$(BOOK_TESTS),--ignore=$(t)); rest=$$?; \
+	wait $$books; books=$$?; \
+	echo; echo "=== the built books' tests (_build/test-books.log) ==="; cat _build/test-books.log; \
+	echo; echo "make test: the books' tests exited $$books, the rest $$rest"; \
+	[ $$books = 0 ] && [ $$rest = 0 ]
 
 # The inner loop (under 2 minutes): the package, every exercise and test cell, the
 # learner/teacher tools, and two chapters executed. `make test` before you commit.
