@@ -6,6 +6,8 @@ PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
+# the in-browser edition's build tools get a virtualenv of their own (requirements-lite.txt)
+LITE_VENV := .venv-lite
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q
 
@@ -113,8 +115,7 @@ clean-zh:
 build-lite: setup $(LITE_VENV)/.installed build-en build-zh   ## build the in-browser edition (after both books)
 	$(BIN)/python tools/lite.py build
 
-# Its build tools get a virtualenv of their own (see requirements-lite.txt).
-LITE_VENV := .venv-lite
+# Its build tools get a virtualenv of their own (LITE_VENV, see requirements-lite.txt).
 $(LITE_VENV)/.installed: requirements-lite.txt
 	rm -rf $(LITE_VENV)
 	$(PYTHON) -m venv $(LITE_VENV) || { $(SUDO) apt-get update -q && $(APT_INSTALL) python3-venv && $(PYTHON) -m venv $(LITE_VENV); }
