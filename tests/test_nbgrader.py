@@ -67,6 +67,23 @@ def new_course(root: Path, assignment: str, timeout: int) -> Path:
     return source
 
 
+def gradebook_scores(course: Path, assignment: str, students) -> dict[str, dict]:
+    """What the course's gradebook says of each student's submission: its score, the
+    maximum, whether it needs manual grading, and ``{notebook: (score, max)}``."""
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for student in students:
+            submission = gradebook.find_submission(assignment, student)
+            scores[student] = {
+                "score": submission.score, "max": submission.max_score,
+                "manual": submission.needs_manual_grade,
+                "notebooks": {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks},
+            }
+    return scores
+
+
 @pytest.fixture(scope="module")
 def course(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("course")
@@ -89,17 +106,7 @@ def course(tmp_path_factory) -> dict:
     seconds = time.perf_counter() - start
     print(f"\nnbgrader autograde, {len(SUBMISSIONS)} submissions x {len(SOURCES)} notebooks: {seconds:.0f} s")
 
-    from nbgrader.api import Gradebook
-
-    scores = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        for student in SUBMISSIONS:
-            submission = gradebook.find_submission(ASSIGNMENT, student)
-            scores[student] = {
-                "score": submission.score, "max": submission.max_score,
-                "manual": submission.needs_manual_grade,
-                "notebooks": {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks},
-            }
+    scores = gradebook_scores(root, ASSIGNMENT, SUBMISSIONS)
     return {"root": root, "release": release, "generated": generated, "graded": graded, "scores": scores}
 
 
@@ -199,16 +206,7 @@ def unanswered(tmp_path_factory) -> dict:
     assert graded.returncode == 0, (graded.stdout + graded.stderr)[-4000:]
     assert not [line for line in (graded.stdout + graded.stderr).splitlines() if "| ERROR]" in line]
 
-    from nbgrader.api import Gradebook
-
-    scores = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        for student in ("stubs", "zeros"):
-            submission = gradebook.find_submission("exercises", student)
-            scores[student] = {"score": submission.score, "max": submission.max_score,
-                               "notebooks": {nb.name: (nb.score, nb.max_score)
-                                             for nb in submission.notebooks}}
-    return scores
+    return gradebook_scores(root, "exercises", ("stubs", "zeros"))
 
 
 def test_the_untouched_stubs_get_zero(unanswered):
@@ -322,13 +320,8 @@ def cheats(tmp_path_factory) -> dict:
         feedback = nbgrader(root, "generate_feedback", SMALL, "--student", student)
         assert feedback.returncode == 0, (feedback.stdout + feedback.stderr)[-4000:]
 
-    from nbgrader.api import Gradebook
-
-    scores = {}
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
-        for student in students:
-            submission = gradebook.find_submission(SMALL, student)
-            scores[student] = {nb.name: (nb.score, nb.max_score) for nb in submission.notebooks}
+    scores = {student: submission["notebooks"]
+              for student, submission in gradebook_scores(root, SMALL, students).items()}
     return {"root": root, "release": release, "graded": graded, "scores": scores}
 
 
